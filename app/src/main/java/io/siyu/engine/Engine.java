@@ -1,0 +1,422 @@
+package io.siyu.engine;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event engine. Two stages, each a single thread:
+ * <ol>
+ *   <li>the <em>log writer</em> numbers submitted events and writes them to the {@link EventLog}
+ *       in groups (one commit for everything that arrived while the previous commit ran); only then
+ *       are the submitters acknowledged;</li>
+ *   <li>a <em>partition</em> applies logged events in order to the state of its tenants, and runs
+ *       queries between events so readers see a consistent state without locks.</li>
+ * </ol>
+ * On start the state is restored from snapshots and the log is replayed past them.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    /** Tuning. */
+    public record Settings(int partitions, int maxGroupCommit, int snapshotEvery, int queueCapacity) {
+        public static Settings defaults() {
+            return new Settings(1, 2_000, 50_000, 8_192);
+        }
+    }
+
+    /** Why a submission was not accepted. */
+    public static final class Overloaded extends RuntimeException {
+        Overloaded() {
+            super("the event engine is saturated; retry shortly");
+        }
+    }
+
+    private record Submission(List<Event> events, CompletableFuture<Long> ack) {}
+
+    private final EventLog eventLog;
+    private final IdentityRules rules;
+    private final SnapshotStore snapshots;
+    private final Clock clock;
+    private final Settings settings;
+    private final EngineListener listener;
+    private final BlockingQueue<Submission> pending;
+    private final Partition[] partitions;
+    private final AtomicLong appendedEvents = new AtomicLong();
+    private final AtomicLong groupCommits = new AtomicLong();
+    private final AtomicLong replayed = new AtomicLong();
+    private volatile long replayTarget;
+    private volatile long lastSeq;
+    private volatile boolean running;
+    private Thread writer;
+
+    public Engine(EventLog eventLog, IdentityRules rules, SnapshotStore snapshots, Clock clock, Settings settings,
+            EngineListener listener) {
+        this.eventLog = eventLog;
+        this.rules = rules;
+        this.snapshots = snapshots;
+        this.clock = clock;
+        this.settings = settings;
+        this.listener = listener;
+        this.pending = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.partitions = new Partition[settings.partitions()];
+        for (int i = 0; i < partitions.length; i++) {
+            partitions[i] = new Partition(i);
+        }
+    }
+
+    /** Restores state (snapshots, then the log past them) and starts the threads. Blocks until caught up. */
+    public synchronized void start() {
+        long started = System.nanoTime();
+        List<String> problems = new ArrayList<>();
+        List<TenantState> restored = snapshots.readAll(problems);
+        problems.forEach(p -> log.warn("Ignoring unreadable snapshot {}", p));
+        long replayFrom = problems.isEmpty() ? snapshots.replayFrom(partitions.length) : 0;
+        if (replayFrom > 0) {
+            for (TenantState state : restored) {
+                partitionOf(state.tenant()).tenants.put(state.tenant(), state);
+            }
+        }
+        lastSeq = eventLog.lastSeq();
+        replayTarget = lastSeq - replayFrom;
+        eventLog.replay(replayFrom, 0, event -> {
+            Partition partition = partitionOf(event.tenant());
+            partition.stateOf(event.tenant()).apply(event);
+            replayed.incrementAndGet();
+        });
+        log.info("Engine restored to seq {} in {} ms ({} events replayed from seq {})", lastSeq,
+                (System.nanoTime() - started) / 1_000_000, replayed.get(), replayFrom);
+        running = true;
+        for (Partition partition : partitions) {
+            partition.start();
+        }
+        writer = Thread.ofPlatform().name("siyu-log-writer").daemon(true).start(this::writeLoop);
+    }
+
+    /**
+     * Submits events of one request. The future completes with the last sequence number once the
+     * events are durable, or exceptionally when the log could not be written.
+     *
+     * @throws Overloaded when the engine's queue stays full
+     */
+    public CompletableFuture<Long> submit(List<Event> events) {
+        if (!running) {
+            throw new IllegalStateException("the engine is not running");
+        }
+        CompletableFuture<Long> ack = new CompletableFuture<>();
+        if (events.isEmpty()) {
+            ack.complete(lastSeq);
+            return ack;
+        }
+        try {
+            if (!pending.offer(new Submission(events, ack), 5, TimeUnit.SECONDS)) {
+                throw new Overloaded();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Overloaded();
+        }
+        return ack;
+    }
+
+    /**
+     * Runs a read (or an operator command) on the thread that owns the tenant, after every event
+     * acknowledged before this call.
+     */
+    public <T> CompletableFuture<T> query(int tenant, Function<TenantState, T> question) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        Partition partition = partitionOf(tenant);
+        partition.enqueue((Runnable) () -> {
+            try {
+                answer.complete(question.apply(partition.stateOf(tenant)));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * Rebuilds one tenant's state from the log with the operators' current identity rules in
+     * force from the first event: how an un-merge splits history that was joined by mistake.
+     */
+    public CompletableFuture<Long> rebuild(int tenant) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        Partition partition = partitionOf(tenant);
+        partition.enqueue((Runnable) () -> {
+            try {
+                long upTo = partition.stateOf(tenant).lastAppliedSeq();
+                TenantState fresh = TenantState.withRules(tenant, rules.distinctFor(tenant));
+                eventLog.replay(0, tenant, event -> {
+                    if (event.seq() <= upTo) {
+                        fresh.apply(event);
+                    }
+                });
+                partition.tenants.put(tenant, fresh);
+                partition.snapshotAll();
+                done.complete(fresh.lastAppliedSeq());
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    public IdentityRules rules() {
+        return rules;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Highest sequence number acknowledged. */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    /** Events acknowledged but not yet applied, over all partitions. */
+    public long lag() {
+        long applied = 0;
+        for (Partition partition : partitions) {
+            applied = Math.max(applied, partition.appliedSeq);
+        }
+        return Math.max(0, lastSeq - applied);
+    }
+
+    public long appendedEvents() {
+        return appendedEvents.get();
+    }
+
+    public long groupCommits() {
+        return groupCommits.get();
+    }
+
+    /** Fraction of the start-up replay done, 1.0 once caught up. */
+    public double replayProgress() {
+        long target = replayTarget;
+        return target <= 0 || running ? 1.0 : Math.min(1.0, (double) replayed.get() / target);
+    }
+
+    public long replayedEvents() {
+        return replayed.get();
+    }
+
+    /** Writes a snapshot of every tenant now (also done on close). */
+    public void snapshotAll() {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (Partition partition : partitions) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            partition.enqueue((Runnable) () -> {
+                partition.snapshotAll();
+                f.complete(null);
+            });
+            done.add(f);
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Partition partition : partitions) {
+            partition.enqueue(Partition.STOP);
+        }
+        for (Partition partition : partitions) {
+            try {
+                partition.thread.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Partition partitionOf(int tenant) {
+        return partitions[Math.floorMod(tenant, partitions.length)];
+    }
+
+    private void writeLoop() {
+        List<Submission> group = new ArrayList<>();
+        List<Event> numbered = new ArrayList<>();
+        while (running || !pending.isEmpty()) {
+            try {
+                Submission first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                int count = first.events().size();
+                Submission next;
+                while (count < settings.maxGroupCommit() && (next = pending.poll()) != null) {
+                    group.add(next);
+                    count += next.events().size();
+                }
+                long seq = lastSeq;
+                for (Submission submission : group) {
+                    for (Event event : submission.events()) {
+                        numbered.add(event.withSeq(++seq));
+                    }
+                }
+                try {
+                    eventLog.append(numbered);
+                } catch (RuntimeException e) {
+                    log.error("Event log write failed; {} events not acknowledged", numbered.size(), e);
+                    group.forEach(s -> s.ack().completeExceptionally(e));
+                    continue;
+                }
+                lastSeq = seq;
+                appendedEvents.addAndGet(numbered.size());
+                groupCommits.incrementAndGet();
+                dispatch(numbered);
+                long ackSeq = seq - numbered.size();
+                for (Submission submission : group) {
+                    ackSeq += submission.events().size();
+                    submission.ack().complete(ackSeq);
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    continue;
+                }
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                group.clear();
+                numbered = new ArrayList<>();
+            }
+        }
+    }
+
+    private void dispatch(List<Event> events) {
+        if (partitions.length == 1) {
+            partitions[0].enqueue(events);
+            return;
+        }
+        Map<Partition, List<Event>> byPartition = new HashMap<>();
+        for (Event event : events) {
+            byPartition.computeIfAbsent(partitionOf(event.tenant()), p -> new ArrayList<>()).add(event);
+        }
+        byPartition.forEach(Partition::enqueue);
+    }
+
+    /** One single-writer thread and the tenants it owns. */
+    private final class Partition {
+
+        static final Object STOP = new Object();
+
+        private final int id;
+        private final Map<Integer, TenantState> tenants = new HashMap<>();
+        private long appliedSinceSnapshot;
+        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1024);
+        private volatile long appliedSeq;
+        private Thread thread;
+
+        Partition(int id) {
+            this.id = id;
+        }
+
+        void start() {
+            appliedSeq = lastSeq;
+            thread = Thread.ofPlatform().name("siyu-partition-" + id).start(this::run);
+        }
+
+        TenantState stateOf(int tenant) {
+            TenantState state = tenants.get(tenant);
+            if (state == null) {
+                state = TenantState.withRules(tenant, rules.distinctFor(tenant));
+                tenants.put(tenant, state);
+            }
+            return state;
+        }
+
+        void enqueue(Object task) {
+            try {
+                queue.put(task);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while handing work to partition " + id, e);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void run() {
+            while (true) {
+                Object task;
+                try {
+                    task = queue.take();
+                } catch (InterruptedException e) {
+                    continue; // only STOP ends a partition, so nothing queued is lost
+                }
+                if (task == STOP) {
+                    snapshotAll();
+                    return;
+                }
+                try {
+                    if (task instanceof Runnable runnable) {
+                        runnable.run();
+                    } else {
+                        applyAll((List<Event>) task);
+                    }
+                } catch (RuntimeException e) {
+                    log.error("Partition {} failed on a task; state may be behind the log until restart", id, e);
+                }
+            }
+        }
+
+        private void applyAll(List<Event> events) {
+            for (Event event : events) {
+                TenantState state = stateOf(event.tenant());
+                int person = state.apply(event);
+                appliedSinceSnapshot++;
+                if (person >= 0) {
+                    listener.applied(state, event, person);
+                }
+                appliedSeq = event.seq();
+            }
+            maybeSnapshot();
+        }
+
+        private void maybeSnapshot() {
+            if (appliedSinceSnapshot >= settings.snapshotEvery()) {
+                snapshotAll();
+            }
+        }
+
+        /** Snapshots every tenant of this partition, then the marker that lets replay skip to here. */
+        void snapshotAll() {
+            long started = System.nanoTime();
+            long covered = appliedSeq;
+            try {
+                for (TenantState state : tenants.values()) {
+                    snapshots.write(state);
+                }
+                snapshots.writeMarker(id, partitions.length, covered);
+                appliedSinceSnapshot = 0;
+                log.debug("Snapshot of partition {} at seq {} in {} ms", id, covered,
+                        (System.nanoTime() - started) / 1_000_000);
+            } catch (IOException e) {
+                log.error("Snapshot of partition {} failed; the log still has everything", id, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.siyu.engine.wiring;
+
+import io.siyu.engine.Engine;
+import io.siyu.identity.Identifier;
+import io.siyu.identity.PersonId;
+import io.siyu.platform.TenantId;
+import io.siyu.profile.ProfileDirectory;
+import io.siyu.profile.ProfileView;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/** Answers profile reads on the owning partition's thread. */
+@Component
+class EngineProfileDirectory implements ProfileDirectory {
+
+    private final Engine engine;
+
+    EngineProfileDirectory(Engine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Optional<ProfileView> find(TenantId tenant, PersonId person) {
+        if (person.tenant() != tenant.value() || person.index() < 0) {
+            return Optional.empty();
+        }
+        long now = engine.clock().millis();
+        return Optional.ofNullable(engine.query(tenant.value(), state -> state.view(person.index(), now)).join());
+    }
+
+    @Override
+    public Optional<ProfileView> find(TenantId tenant, Identifier identifier) {
+        long now = engine.clock().millis();
+        return Optional.ofNullable(engine.query(tenant.value(), state -> {
+            int person = state.graph().lookup(identifier);
+            return person < 0 ? null : state.view(person, now);
+        }).join());
+    }
+}

@@ -1,0 +1,255 @@
+package io.siyu.ingestion;
+
+import io.siyu.platform.Credentials;
+import io.siyu.platform.InvalidInput;
+import io.siyu.platform.InvalidInput.Violation;
+import io.siyu.platform.PayloadTooLarge;
+import io.siyu.platform.TenantId;
+import io.siyu.platform.Unauthorized;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Segment's HTTP Tracking API, so that Segment's own libraries (analytics-java, analytics.js, the
+ * mobile SDKs) send to Siyu unchanged. Authentication is HTTP Basic with the write key as user
+ * name, or {@code writeKey} in the body. Limits are Segment's: 32 KB per message, 500 KB per batch.
+ */
+@RestController
+class SegmentController {
+
+    static final int MAX_MESSAGE_BYTES = 32 * 1024;
+    static final int MAX_BATCH_BYTES = 500 * 1024;
+
+    private final Intake intake;
+    private final Credentials credentials;
+    private final JsonMapper json;
+    private final ObjectReader elementReader;
+
+    SegmentController(Intake intake, Credentials credentials, JsonMapper json) {
+        this.intake = intake;
+        this.credentials = credentials;
+        this.json = json;
+        this.elementReader = json.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    @PostMapping({"/v1/{type:track|identify|page|screen|group|alias}", "/v1/{type:track|identify|page|screen|group|alias}/"})
+    ResponseEntity<Map<String, Object>> single(@PathVariable String type, HttpServletRequest request) throws IOException {
+        byte[] body = read(request, MAX_MESSAGE_BYTES, "message");
+        JsonNode message = parse(body);
+        if (!message.isObject()) {
+            throw new InvalidInput("body", "type", "the body must be a JSON object");
+        }
+        TenantId tenant = authenticate(request, message);
+        Intake.Result result = intake.accept(tenant,
+                List.of(new Intake.Message(message, type, "", new String(body, StandardCharsets.UTF_8))), "http", null);
+        if (!result.quarantined().isEmpty()) {
+            Intake.Quarantined q = result.quarantined().getFirst();
+            throw new QuarantinedInput(q.errors(), q.quarantineId());
+        }
+        return ResponseEntity.ok(Map.of("success", true));
+    }
+
+    @PostMapping({"/v1/batch", "/v1/batch/", "/v1/import", "/v1/import/"})
+    ResponseEntity<Map<String, Object>> batch(HttpServletRequest request) throws IOException {
+        byte[] body = read(request, MAX_BATCH_BYTES, "batch");
+        List<Intake.Message> messages = new ArrayList<>();
+        List<Intake.Quarantined> oversized = new ArrayList<>();
+        JsonNode root;
+        try (JsonParser parser = json.createParser(body)) {
+            root = parseBatch(parser, body, messages);
+        } catch (JacksonException e) {
+            throw new InvalidInput("body", "json", "the body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+        }
+        TenantId tenant = authenticate(request, root);
+        List<Intake.Message> withinLimit = new ArrayList<>(messages.size());
+        for (Intake.Message message : messages) {
+            if (message.rawJson().getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+                oversized.add(intake.quarantineUnparsable(tenant, "http", message.path(), message.rawJson(),
+                        new Violation(message.path(), "max-size", "a message is at most 32 KB")));
+            } else {
+                withinLimit.add(message);
+            }
+        }
+        JsonNode batchContext = root.get("context");
+        if (batchContext != null && batchContext.isObject()) {
+            for (Intake.Message message : withinLimit) {
+                if (message.body().isObject() && !message.body().has("context")) {
+                    ((tools.jackson.databind.node.ObjectNode) message.body()).set("context", batchContext);
+                }
+            }
+        }
+        Intake.Result result = intake.accept(tenant, withinLimit, "http", sentAt(root));
+        List<Intake.Quarantined> quarantined = new ArrayList<>(oversized);
+        quarantined.addAll(result.quarantined());
+        return ResponseEntity.ok(Map.of("success", true, "accepted", result.accepted(), "quarantined", quarantined));
+    }
+
+    /** Reads {@code {"batch": [...], ...}} keeping each element's raw text for size checks and quarantine. */
+    private JsonNode parseBatch(JsonParser parser, byte[] body, List<Intake.Message> messages) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new InvalidInput("body", "type", "a batch body must be a JSON object with a 'batch' array");
+        }
+        var root = json.createObjectNode();
+        boolean sawBatch = false;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (field.equals("batch")) {
+                if (token != JsonToken.START_ARRAY) {
+                    throw new InvalidInput("batch", "type", "'batch' must be an array of messages");
+                }
+                sawBatch = true;
+                int index = 0;
+                while (true) {
+                    long start = parser.currentTokenLocation().getByteOffset();
+                    if (parser.nextToken() == JsonToken.END_ARRAY) {
+                        break;
+                    }
+                    start = parser.currentTokenLocation().getByteOffset();
+                    JsonNode element = elementReader.readValue(parser);
+                    long end = parser.currentLocation().getByteOffset();
+                    String raw = new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+                    messages.add(new Intake.Message(element, null, "batch[" + index + "]", raw));
+                    index++;
+                }
+            } else {
+                root.set(field, (JsonNode) elementReader.readValue(parser));
+            }
+        }
+        if (!sawBatch) {
+            throw new InvalidInput("batch", "required", "a batch body needs a 'batch' array");
+        }
+        if (messages.isEmpty()) {
+            throw new InvalidInput("batch", "min-items", "'batch' must hold at least one message");
+        }
+        return root;
+    }
+
+    private TenantId authenticate(HttpServletRequest request, JsonNode body) {
+        String key = null;
+        String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                key = colon >= 0 ? decoded.substring(0, colon) : decoded;
+            } catch (IllegalArgumentException e) {
+                throw new Unauthorized("Basic", "the Authorization header is not valid Basic credentials");
+            }
+        }
+        if ((key == null || key.isEmpty()) && body.isObject() && body.path("writeKey").isString()) {
+            key = body.path("writeKey").stringValue();
+        }
+        if (key == null || key.isEmpty()) {
+            throw new Unauthorized("Basic", "send the write key as the Basic user name, or as 'writeKey' in the body");
+        }
+        return credentials.tenantOfWriteKey(key)
+                .orElseThrow(() -> new Unauthorized("Basic", "the write key is not valid"));
+    }
+
+    private JsonNode parse(byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            throw new InvalidInput("body", "json", "the body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static @Nullable Instant sentAt(JsonNode root) {
+        JsonNode sentAt = root.get("sentAt");
+        if (sentAt == null || !sentAt.isString()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(sentAt.stringValue()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidInput("sentAt", "format", "sentAt must be an ISO-8601 date-time");
+        }
+    }
+
+    /** Reads the body, inflating gzip, refusing with 413 as soon as it passes {@code limit}. */
+    static byte[] read(HttpServletRequest request, int limit, String what) throws IOException {
+        long declared = request.getContentLengthLong();
+        boolean gzip = "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding"));
+        if (!gzip && declared > limit) {
+            throw tooLarge(limit, what);
+        }
+        InputStream in = request.getInputStream();
+        if (gzip) {
+            try {
+                in = new GZIPInputStream(in);
+            } catch (ZipException e) {
+                throw new InvalidInput("body", "gzip", "Content-Encoding is gzip but the body is not gzip data");
+            }
+        }
+        try {
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw tooLarge(limit, what);
+            }
+            if (bytes.length == 0) {
+                throw new InvalidInput("body", "required", "the body is empty");
+            }
+            return bytes;
+        } catch (ZipException | java.io.EOFException e) {
+            throw new InvalidInput("body", "gzip", "the gzip body is corrupt or truncated");
+        }
+    }
+
+    private static PayloadTooLarge tooLarge(int limit, String what) {
+        return new PayloadTooLarge("body", limit, "a " + what + " is at most " + (limit / 1024) + " KB (after decompression)");
+    }
+
+    private static String firstLine(@Nullable String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int newline = s.indexOf('\n');
+        return newline > 0 ? s.substring(0, newline) : s;
+    }
+
+    /** A single message that was quarantined: 400 with the reasons and where it is kept. */
+    static final class QuarantinedInput extends InvalidInput {
+        final long quarantineId;
+
+        QuarantinedInput(List<Violation> violations, long quarantineId) {
+            super(violations);
+            this.quarantineId = quarantineId;
+        }
+    }
+
+    @org.springframework.web.bind.annotation.ExceptionHandler(QuarantinedInput.class)
+    ResponseEntity<org.springframework.http.ProblemDetail> quarantined(QuarantinedInput e, HttpServletRequest request) {
+        var problem = org.springframework.http.ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setType(java.net.URI.create("https://siyu.io/problems/invalid-event"));
+        problem.setTitle("Invalid event (quarantined)");
+        problem.setInstance(java.net.URI.create(request.getRequestURI()));
+        problem.setProperty("errors", e.violations());
+        problem.setProperty("quarantineId", e.quarantineId);
+        return ResponseEntity.badRequest().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}
