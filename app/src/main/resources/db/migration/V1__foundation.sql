@@ -55,5 +55,6 @@ CREATE TABLE identity_rules (
     kind             text NOT NULL CHECK (kind IN ('DISTINCT')),
     left_identifier  text NOT NULL,
     right_identifier text NOT NULL,
+    since_seq        bigint NOT NULL,
     created_at       timestamptz NOT NULL DEFAULT now()
 );

@@ -6,7 +6,8 @@ import java.util.List;
 /** Operators' standing rulings that two identifiers belong to different people. */
 public interface IdentityRules {
 
-    record Distinct(Identifier a, Identifier b) {}
+    /** {@code a} and {@code b} are different people, as ruled when the log was at {@code sinceSeq}. */
+    record Distinct(Identifier a, Identifier b, long sinceSeq) {}
 
     List<Distinct> distinctFor(int tenant);
 

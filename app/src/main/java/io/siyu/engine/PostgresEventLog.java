@@ -127,11 +127,11 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
         List<Distinct> rules = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(
-                        "SELECT left_identifier, right_identifier FROM identity_rules WHERE tenant_id = ? AND kind = 'DISTINCT' ORDER BY id")) {
+                        "SELECT left_identifier, right_identifier, since_seq FROM identity_rules WHERE tenant_id = ? AND kind = 'DISTINCT' ORDER BY id")) {
             statement.setInt(1, tenant);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    rules.add(new Distinct(Identifier.parse(rs.getString(1)), Identifier.parse(rs.getString(2))));
+                    rules.add(new Distinct(Identifier.parse(rs.getString(1)), Identifier.parse(rs.getString(2)), rs.getLong(3)));
                 }
             }
         } catch (SQLException e) {
@@ -144,10 +144,11 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
     public void addDistinct(int tenant, Distinct rule) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(
-                        "INSERT INTO identity_rules (tenant_id, kind, left_identifier, right_identifier) VALUES (?, 'DISTINCT', ?, ?)")) {
+                        "INSERT INTO identity_rules (tenant_id, kind, left_identifier, right_identifier, since_seq) VALUES (?, 'DISTINCT', ?, ?, ?)")) {
             statement.setInt(1, tenant);
             statement.setString(2, rule.a().toString());
             statement.setString(3, rule.b().toString());
+            statement.setLong(4, rule.sinceSeq());
             statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not store identity rule for tenant " + tenant, e);

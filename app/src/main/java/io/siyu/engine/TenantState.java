@@ -107,7 +107,7 @@ public final class TenantState {
         }
         applied++;
         if (event.kind() == EventKind.MERGE) {
-            IdentityGraph.Merge merge = graph.mergeByOperator(event.identifiers().get(0), event.identifiers().get(1));
+            IdentityGraph.Merge merge = graph.mergeByOperator(event.identifiers().get(0), event.identifiers().get(1), event.seq());
             if (merge != null) {
                 absorb(merge, event.seq());
             }
@@ -245,7 +245,7 @@ public final class TenantState {
     static TenantState withRules(int tenant, List<IdentityRules.Distinct> rules) {
         TenantState state = new TenantState(tenant);
         for (IdentityRules.Distinct rule : rules) {
-            state.graph.declareDistinct(rule.a(), rule.b());
+            state.graph.declareDistinct(rule.a(), rule.b(), rule.sinceSeq());
         }
         return state;
     }

@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +33,7 @@ public final class IdentityGraph {
     private Identifier[][] identifiers = new Identifier[1024][];
     private int[] mergedInto = new int[1024]; // survivor + 1; 0 while the person is its own
     private int size;
-    private final Map<Identifier, Set<Identifier>> distinct = new HashMap<>();
+    private final Map<Identifier, Map<Identifier, Long>> distinct = new HashMap<>();
 
     /** What resolving one event's identifiers did. */
     public record Resolution(int person, boolean created, List<Merge> merges) {}
@@ -128,16 +126,27 @@ public final class IdentityGraph {
 
     /**
      * Merges the owners of two identifiers because an operator said they are one person; this
-     * overrides the automatic caps and lifts any earlier "distinct" ruling between them.
+     * overrides the automatic caps and lifts any earlier "distinct" ruling between them. A ruling
+     * made after the merge (at a higher log position) wins: the merge is then skipped.
      *
+     * @param seq the log position of the operator's merge
      * @return the merge, or null when both already belong to the same person
      * @throws IllegalArgumentException when either identifier is unknown
      */
-    public @Nullable Merge mergeByOperator(Identifier survivorId, Identifier otherId) {
+    public @Nullable Merge mergeByOperator(Identifier survivorId, Identifier otherId, long seq) {
         int survivor = requireKnown(survivorId);
         int other = requireKnown(otherId);
         if (survivor == other) {
             return null;
+        }
+        for (Identifier a : identifiersOf(survivor)) {
+            for (Identifier b : identifiersOf(other)) {
+                Map<Identifier, Long> rulings = distinct.get(a);
+                Long since = rulings == null ? null : rulings.get(b);
+                if (since != null && since >= seq) {
+                    return null; // a later ruling undid this merge
+                }
+            }
         }
         for (Identifier a : identifiersOf(survivor)) {
             for (Identifier b : identifiersOf(other)) {
@@ -153,15 +162,15 @@ public final class IdentityGraph {
      * Records that two identifiers belong to different people. Applied from the start of a replay,
      * this splits a wrong merge: history carrying {@code b} no longer joins the holder of {@code a}.
      */
-    public void declareDistinct(Identifier a, Identifier b) {
-        distinct.computeIfAbsent(a, k -> new HashSet<>()).add(b);
-        distinct.computeIfAbsent(b, k -> new HashSet<>()).add(a);
+    public void declareDistinct(Identifier a, Identifier b, long sinceSeq) {
+        distinct.computeIfAbsent(a, k -> new HashMap<>()).put(b, sinceSeq);
+        distinct.computeIfAbsent(b, k -> new HashMap<>()).put(a, sinceSeq);
     }
 
     private void forget(Identifier a, Identifier b) {
-        Set<Identifier> set = distinct.get(a);
-        if (set != null) {
-            set.remove(b);
+        Map<Identifier, Long> rulings = distinct.get(a);
+        if (rulings != null) {
+            rulings.remove(b);
         }
     }
 
@@ -228,8 +237,8 @@ public final class IdentityGraph {
         if (distinct.isEmpty()) {
             return false;
         }
-        Set<Identifier> set = distinct.get(a);
-        return set != null && set.contains(b);
+        Map<Identifier, Long> rulings = distinct.get(a);
+        return rulings != null && rulings.containsKey(b);
     }
 
     private void link(int person, Identifier id) {
@@ -269,8 +278,9 @@ public final class IdentityGraph {
         for (var entry : distinct.entrySet()) {
             writeIdentifier(out, entry.getKey());
             out.writeInt(entry.getValue().size());
-            for (Identifier other : entry.getValue()) {
-                writeIdentifier(out, other);
+            for (var other : entry.getValue().entrySet()) {
+                writeIdentifier(out, other.getKey());
+                out.writeLong(other.getValue());
             }
         }
     }
@@ -296,11 +306,11 @@ public final class IdentityGraph {
         for (int i = 0; i < distinctCount; i++) {
             Identifier key = readIdentifier(in);
             int n = in.readInt();
-            Set<Identifier> set = new HashSet<>();
+            Map<Identifier, Long> rulings = new HashMap<>();
             for (int j = 0; j < n; j++) {
-                set.add(readIdentifier(in));
+                rulings.put(readIdentifier(in), in.readLong());
             }
-            graph.distinct.put(key, set);
+            graph.distinct.put(key, rulings);
         }
         return graph;
     }

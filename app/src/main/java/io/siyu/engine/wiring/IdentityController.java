@@ -69,9 +69,13 @@ class IdentityController {
         if (!view.identities().contains(split.toString())) {
             throw new InvalidInput("identifier", "member", "person " + view.id() + " does not hold " + split);
         }
+        if (view.identities().size() < 2) {
+            throw new InvalidInput("identifier", "member", split + " is the only identifier of " + view.id());
+        }
+        long now = engine.lastSeq();
         for (String other : view.identities()) {
             if (!other.equals(split.toString())) {
-                engine.rules().addDistinct(tenant.value(), new IdentityRules.Distinct(split, Identifier.parse(other)));
+                engine.rules().addDistinct(tenant.value(), new IdentityRules.Distinct(split, Identifier.parse(other), now));
             }
         }
         engine.rebuild(tenant.value()).join();
