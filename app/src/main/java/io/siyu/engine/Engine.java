@@ -149,6 +149,20 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Like {@link #query} but waits for the answer, rethrowing the question's own exception as is.
+     */
+    public <T> T ask(int tenant, Function<TenantState, T> question) {
+        try {
+            return query(tenant, question).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Rebuilds one tenant's state from the log with the operators' current identity rules in
      * force from the first event: how an un-merge splits history that was joined by mistake.
      */

@@ -183,6 +183,11 @@ public final class TenantState {
         return profile;
     }
 
+    /** Every merge so far, oldest first. */
+    public List<MergeRecord> merges() {
+        return java.util.Collections.unmodifiableList(merges);
+    }
+
     /** The live profile of a person index, or null when unknown or merged away. */
     public @Nullable Profile profile(int person) {
         return person >= 0 && person < profiles.length ? profiles[person] : null;

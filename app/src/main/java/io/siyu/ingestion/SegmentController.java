@@ -56,8 +56,22 @@ class SegmentController {
         this.elementReader = json.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    @PostMapping({"/v1/{type:track|identify|page|screen|group|alias}", "/v1/{type:track|identify|page|screen|group|alias}/"})
+    /**
+     * One message. analytics.js (analytics-next) posts to the one-letter paths ({@code /v1/t},
+     * {@code /v1/i}, ...) with {@code Content-Type: text/plain} to avoid a CORS preflight; both work.
+     */
+    @PostMapping({"/v1/{type:track|identify|page|screen|group|alias|t|i|p|s|g|a}",
+            "/v1/{type:track|identify|page|screen|group|alias|t|i|p|s|g|a}/"})
     ResponseEntity<Map<String, Object>> single(@PathVariable String type, HttpServletRequest request) throws IOException {
+        type = switch (type) {
+            case "t" -> "track";
+            case "i" -> "identify";
+            case "p" -> "page";
+            case "s" -> "screen";
+            case "g" -> "group";
+            case "a" -> "alias";
+            default -> type;
+        };
         byte[] body = read(request, MAX_MESSAGE_BYTES, "message");
         JsonNode message = parse(body);
         if (!message.isObject()) {
@@ -73,7 +87,7 @@ class SegmentController {
         return ResponseEntity.ok(Map.of("success", true));
     }
 
-    @PostMapping({"/v1/batch", "/v1/batch/", "/v1/import", "/v1/import/"})
+    @PostMapping({"/v1/batch", "/v1/batch/", "/v1/b", "/v1/import", "/v1/import/"})
     ResponseEntity<Map<String, Object>> batch(HttpServletRequest request) throws IOException {
         byte[] body = read(request, MAX_BATCH_BYTES, "batch");
         List<Intake.Message> messages = new ArrayList<>();

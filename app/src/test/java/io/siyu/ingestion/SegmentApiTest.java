@@ -291,4 +291,34 @@ class SegmentApiTest extends ApiTest {
         assertThat(dictionary.toString()).contains("Order Completed", "WeCom Contact Added", "Message Clicked");
     }
 
+
+    @Test
+    void acceptsAnalyticsJsShortPathsWithTextPlainAndAnswersCorsPreflight() {
+        Brand brand = newBrand();
+        var response = send(HttpRequest.newBuilder(URI.create(url("/v1/t")))
+                .header("Content-Type", "text/plain").header("Origin", "https://shop.example.cn")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"writeKey\":\"" + brand.writeKey()
+                        + "\",\"anonymousId\":\"js-1\",\"event\":\"Product Viewed\",\"properties\":{}}")).build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://shop.example.cn");
+        var preflight = send(HttpRequest.newBuilder(URI.create(url("/v1/b")))
+                .header("Origin", "https://shop.example.cn").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(profile(brand, "anonymous_id:js-1").path("stats").path("eventCount").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void listsTheMergesThatFormedAPerson() {
+        Brand brand = newBrand();
+        post("/v1/track", brand.writeKey(), "{\"anonymousId\":\"m-anon\",\"event\":\"Signed Up\"}");
+        post("/v1/identify", brand.writeKey(), "{\"anonymousId\":\"m-anon\",\"userId\":\"m-user\"}");
+        String id = profile(brand, "user_id:m-user").path("id").asString();
+        JsonNode merges = body(get("/api/v1/profiles/" + id + "/merges", brand));
+        assertThat(merges.size()).isEqualTo(1);
+        assertThat(merges.get(0).path("into").asString()).isEqualTo(id);
+        assertThat(merges.get(0).path("via").asString()).isEqualTo("anonymous_id:m-anon");
+        assertThat(get("/api/v1/profiles/" + java.util.UUID.randomUUID() + "/merges", brand).statusCode()).isEqualTo(404);
+    }
 }

@@ -25,15 +25,15 @@ class EngineProfileDirectory implements ProfileDirectory {
             return Optional.empty();
         }
         long now = engine.clock().millis();
-        return Optional.ofNullable(engine.query(tenant.value(), state -> state.view(person.index(), now)).join());
+        return Optional.ofNullable(engine.ask(tenant.value(), state -> state.view(person.index(), now)));
     }
 
     @Override
     public Optional<ProfileView> find(TenantId tenant, Identifier identifier) {
         long now = engine.clock().millis();
-        return Optional.ofNullable(engine.query(tenant.value(), state -> {
+        return Optional.ofNullable(engine.ask(tenant.value(), state -> {
             int person = state.graph().lookup(identifier);
             return person < 0 ? null : state.view(person, now);
-        }).join());
+        }));
     }
 }

@@ -15,6 +15,8 @@ import io.siyu.profile.Traits;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -51,6 +53,32 @@ class IdentityController {
                 List.of(), new byte[0], new byte[0]);
         engine.submit(List.of(event)).join();
         return directory.find(tenant, into).orElseThrow();
+    }
+
+    /** One merge in a person's history: who was folded in, when (log position) and through which identifier. */
+    record MergeView(long seq, String from, String into, String via) {}
+
+    @GetMapping("/api/v1/profiles/{personId}/merges")
+    List<MergeView> merges(TenantId tenant, @PathVariable String personId) {
+        PersonId person;
+        try {
+            person = PersonId.parse(personId);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("personId", "format", "personId must be a UUID");
+        }
+        if (person.tenant() != tenant.value() || person.index() < 0) {
+            throw new NotFound("no person " + personId);
+        }
+        return engine.ask(tenant.value(), state -> {
+            int canonical = state.graph().canonical(person.index());
+            if (canonical < 0) {
+                throw new NotFound("no person " + personId);
+            }
+            return state.merges().stream().filter(m -> state.graph().canonical(m.into()) == canonical)
+                    .map(m -> new MergeView(m.seq(), PersonId.of(tenant.value(), m.from()).toString(),
+                            PersonId.of(tenant.value(), m.into()).toString(), m.via()))
+                    .toList();
+        });
     }
 
     @PostMapping("/api/v1/profiles/unmerge")
