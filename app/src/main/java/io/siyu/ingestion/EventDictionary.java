@@ -26,6 +26,7 @@ public final class EventDictionary {
     public record Schema(String name, String category, String description, List<Property> properties) {}
 
     private static final Map<String, Schema> SCHEMAS = new LinkedHashMap<>();
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("-?\\d{1,15}(\\.\\d{1,6})?");
 
     static {
         Property productId = opt("product_id", Type.STRING, "商品 ID / product id");
@@ -157,7 +158,7 @@ public final class EventDictionary {
     }
 
     static boolean isDecimal(String s) {
-        return s.matches("-?\\d{1,15}(\\.\\d{1,6})?");
+        return DECIMAL.matcher(s).matches();
     }
 
     private static String article(Type type) {

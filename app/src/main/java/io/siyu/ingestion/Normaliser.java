@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -46,6 +47,10 @@ public class Normaliser {
     static final int MAX_ID_LENGTH = 256;
     static final int MAX_EVENT_NAME = 200;
     static final int MAX_CATEGORIES = 20;
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-().]");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{6,14}");
+    private static final Pattern MAINLAND_MOBILE = Pattern.compile("1[3-9]\\d{9}");
 
     /** Either an event or why not. */
     public sealed interface Outcome {
@@ -253,7 +258,7 @@ public class Normaliser {
 
     private static void email(String raw, String field, Set<Identifier> identifiers, Traits traits, List<Violation> violations) {
         String email = raw.trim().toLowerCase(Locale.ROOT);
-        if (email.length() > 254 || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
             violations.add(new Violation(field, "format", "email must look like name@domain.tld"));
             return;
         }
@@ -263,15 +268,15 @@ public class Normaliser {
 
     /** Normalises to +86 mainland form (11 digits) or E.164; null when it is not a phone number. */
     static @Nullable String normalisePhone(String raw) {
-        String digits = raw.replaceAll("[\\s\\-().]", "");
+        String digits = SEPARATORS.matcher(raw).replaceAll("");
         if (digits.startsWith("+86")) {
             digits = digits.substring(3);
         } else if (digits.startsWith("0086")) {
             digits = digits.substring(4);
         } else if (digits.startsWith("+")) {
-            return digits.matches("\\+[1-9]\\d{6,14}") ? digits : null;
+            return E164.matcher(digits).matches() ? digits : null;
         }
-        return digits.matches("1[3-9]\\d{9}") ? "+86" + digits : null;
+        return MAINLAND_MOBILE.matcher(digits).matches() ? "+86" + digits : null;
     }
 
     /** {@code +8613812341234} → {@code 138****1234}. */

@@ -41,12 +41,21 @@ public class FieldCipher {
         }
     });
 
+    @org.springframework.beans.factory.annotation.Autowired
     FieldCipher(SiyuProperties properties, @Value("${SIYU_MASTER_KEY:}") String masterKey) {
-        this.master = masterKey.isBlank() ? loadOrCreate(properties.dataDir().resolve("master.key"))
-                : Base64.getDecoder().decode(masterKey.trim());
+        this(masterKey.isBlank() ? loadOrCreate(properties.dataDir().resolve("master.key"))
+                : Base64.getDecoder().decode(masterKey.trim()));
+    }
+
+    /**
+     * @param master the 32-byte installation master key
+     * @throws IllegalStateException when the key is not 32 bytes
+     */
+    public FieldCipher(byte[] master) {
         if (master.length != 32) {
             throw new IllegalStateException("SIYU_MASTER_KEY must be base64 of exactly 32 bytes");
         }
+        this.master = master.clone();
     }
 
     /** A stable, tenant-scoped hex digest of a normalised value, for lookups. */
