@@ -63,10 +63,20 @@ final class CallbackXml {
             }
             reader.close();
         } catch (XMLStreamException e) {
+            // StAX puts the position on the first line and the reason on the last
             String reason = e.getMessage() == null ? "unreadable" : e.getMessage().lines().reduce((a, b) -> b).orElse("");
             throw new InvalidInput(field, "xml", field + " is not well-formed XML: " + reason);
         }
         return fields;
+    }
+
+    /**
+     * Refuses what {@link #fields} refuses, for XML that another parser reads next.
+     *
+     * @throws InvalidInput with rule {@code doctype} or {@code xml}
+     */
+    static void requireSafe(String xml, String field) {
+        fields(xml, field);
     }
 
     private static XMLInputFactory hardened() {

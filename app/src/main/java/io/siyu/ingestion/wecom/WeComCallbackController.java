@@ -68,7 +68,7 @@ class WeComCallbackController {
             throw new InvalidInput("Encrypt", "required", "the callback body needs an <Encrypt> element");
         }
         String xml = app.open(signature, timestamp, nonce, encrypted, "Encrypt");
-        CallbackXml.fields(xml, "Encrypt");
+        CallbackXml.requireSafe(xml, "Encrypt");
         WxCpXmlMessage callback;
         try {
             callback = WxCpXmlMessage.fromXml(xml, app.agentId());
