@@ -3,12 +3,10 @@ package io.siyu.ingestion;
 import io.siyu.platform.Credentials;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.InvalidInput.Violation;
-import io.siyu.platform.PayloadTooLarge;
 import io.siyu.platform.TenantId;
 import io.siyu.platform.Unauthorized;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,8 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -72,7 +68,7 @@ class SegmentController {
             case "a" -> "alias";
             default -> type;
         };
-        byte[] body = read(request, MAX_MESSAGE_BYTES, "message");
+        byte[] body = RequestBodies.read(request, MAX_MESSAGE_BYTES, "message");
         JsonNode message = parse(body);
         if (!message.isObject()) {
             throw new InvalidInput("body", "type", "the body must be a JSON object");
@@ -89,7 +85,7 @@ class SegmentController {
 
     @PostMapping({"/v1/batch", "/v1/batch/", "/v1/b", "/v1/import", "/v1/import/"})
     ResponseEntity<Map<String, Object>> batch(HttpServletRequest request) throws IOException {
-        byte[] body = read(request, MAX_BATCH_BYTES, "batch");
+        byte[] body = RequestBodies.read(request, MAX_BATCH_BYTES, "batch");
         List<Intake.Message> messages = new ArrayList<>();
         List<Intake.Quarantined> oversized = new ArrayList<>();
         JsonNode root;
@@ -203,39 +199,6 @@ class SegmentController {
         } catch (DateTimeParseException e) {
             throw new InvalidInput("sentAt", "format", "sentAt must be an ISO-8601 date-time");
         }
-    }
-
-    /** Reads the body, inflating gzip, refusing with 413 as soon as it passes {@code limit}. */
-    static byte[] read(HttpServletRequest request, int limit, String what) throws IOException {
-        long declared = request.getContentLengthLong();
-        boolean gzip = "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding"));
-        if (!gzip && declared > limit) {
-            throw tooLarge(limit, what);
-        }
-        InputStream in = request.getInputStream();
-        if (gzip) {
-            try {
-                in = new GZIPInputStream(in);
-            } catch (ZipException e) {
-                throw new InvalidInput("body", "gzip", "Content-Encoding is gzip but the body is not gzip data");
-            }
-        }
-        try {
-            byte[] bytes = in.readNBytes(limit + 1);
-            if (bytes.length > limit) {
-                throw tooLarge(limit, what);
-            }
-            if (bytes.length == 0) {
-                throw new InvalidInput("body", "required", "the body is empty");
-            }
-            return bytes;
-        } catch (ZipException | java.io.EOFException e) {
-            throw new InvalidInput("body", "gzip", "the gzip body is corrupt or truncated");
-        }
-    }
-
-    private static PayloadTooLarge tooLarge(int limit, String what) {
-        return new PayloadTooLarge("body", limit, "a " + what + " is at most " + (limit / 1024) + " KB (after decompression)");
     }
 
     private static String firstLine(@Nullable String s) {

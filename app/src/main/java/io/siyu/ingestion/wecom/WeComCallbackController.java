@@ -1,11 +1,12 @@
 package io.siyu.ingestion.wecom;
 
+import io.siyu.ingestion.RequestBodies;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siyu.ingestion.Intake;
 import io.siyu.ingestion.wecom.CallbackEvents.Translation;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.NotFound;
-import io.siyu.platform.PayloadTooLarge;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -99,19 +100,9 @@ class WeComCallbackController {
     }
 
     private static String read(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
-        byte[] body = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
-        if (body.length > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(RequestBodies.read(request, MAX_BODY_BYTES, "WeCom callback"), StandardCharsets.UTF_8);
     }
 
-    private static PayloadTooLarge tooLarge() {
-        return new PayloadTooLarge("body", MAX_BODY_BYTES, "a WeCom callback is at most 64 KB");
-    }
 
     /** Types come from signed callbacks, yet anything unexpected is folded into one tag to bound cardinality. */
     private void count(String type, String outcome) {

@@ -1,0 +1,56 @@
+package io.siyu.ingestion;
+
+import io.siyu.platform.InvalidInput;
+import io.siyu.platform.PayloadTooLarge;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/** Reading request bodies under a size limit, for every collection endpoint. */
+public final class RequestBodies {
+
+    private RequestBodies() {}
+
+    /**
+     * Reads the body, inflating gzip, refusing with 413 as soon as it passes {@code limit} (so a
+     * gzip bomb costs at most {@code limit} bytes of memory).
+     *
+     * @param what how to name the body in the error, e.g. "batch"
+     * @throws PayloadTooLarge past the limit
+     * @throws InvalidInput when empty or not valid gzip although declared so
+     */
+    public static byte[] read(HttpServletRequest request, int limit, String what) throws IOException {
+        long declared = request.getContentLengthLong();
+        boolean gzip = "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding"));
+        if (!gzip && declared > limit) {
+            throw tooLarge(limit, what);
+        }
+        InputStream in = request.getInputStream();
+        if (gzip) {
+            try {
+                in = new GZIPInputStream(in);
+            } catch (ZipException e) {
+                throw new InvalidInput("body", "gzip", "Content-Encoding is gzip but the body is not gzip data");
+            }
+        }
+        try {
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw tooLarge(limit, what);
+            }
+            if (bytes.length == 0) {
+                throw new InvalidInput("body", "required", "the body is empty");
+            }
+            return bytes;
+        } catch (ZipException | java.io.EOFException e) {
+            throw new InvalidInput("body", "gzip", "the gzip body is corrupt or truncated");
+        }
+    }
+
+    private static PayloadTooLarge tooLarge(int limit, String what) {
+        return new PayloadTooLarge("body", limit, "a " + what + " is at most " + (limit / 1024) + " KB (after decompression)");
+    }
+
+}
