@@ -52,6 +52,7 @@ public final class Engine implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final EngineListener listener;
+    private final List<EngineExtension> extensions;
     private final BlockingQueue<Submission> pending;
     private final Partition[] partitions;
     private final AtomicLong appendedEvents = new AtomicLong();
@@ -61,9 +62,16 @@ public final class Engine implements AutoCloseable {
     private volatile long lastSeq;
     private volatile boolean running;
     private Thread writer;
+    private java.util.concurrent.ScheduledExecutorService ticker;
 
     public Engine(EventLog eventLog, IdentityRules rules, SnapshotStore snapshots, Clock clock, Settings settings,
             EngineListener listener) {
+        this(eventLog, rules, snapshots, clock, settings, listener, List.of());
+    }
+
+    public Engine(EventLog eventLog, IdentityRules rules, SnapshotStore snapshots, Clock clock, Settings settings,
+            EngineListener listener, List<EngineExtension> extensions) {
+        this.extensions = List.copyOf(extensions);
         this.eventLog = eventLog;
         this.rules = rules;
         this.snapshots = snapshots;
@@ -81,7 +89,7 @@ public final class Engine implements AutoCloseable {
     public synchronized void start() {
         long started = System.nanoTime();
         List<String> problems = new ArrayList<>();
-        List<TenantState> restored = snapshots.readAll(problems);
+        List<TenantState> restored = snapshots.readAll(problems, extensions);
         problems.forEach(p -> log.warn("Ignoring unreadable snapshot {}", p));
         long replayFrom = problems.isEmpty() ? snapshots.replayFrom(partitions.length) : 0;
         if (replayFrom > 0) {
@@ -103,6 +111,32 @@ public final class Engine implements AutoCloseable {
             partition.start();
         }
         writer = Thread.ofPlatform().name("siyu-log-writer").daemon(true).start(this::writeLoop);
+        if (!extensions.isEmpty()) {
+            ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("siyu-ticker").daemon(true).factory());
+            ticker.scheduleWithFixedDelay(this::tick, 60, 60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Lets every extension of every tenant react to the passing of time (rules such as "no
+     * interaction for 30 days"). Runs on the partitions; returns when all have ticked.
+     */
+    public void tick() {
+        long now = clock.millis();
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (Partition partition : partitions) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            partition.enqueue((Runnable) () -> {
+                try {
+                    partition.tenants.values().forEach(state -> state.tick(now));
+                } finally {
+                    f.complete(null);
+                }
+            });
+            done.add(f);
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
     }
 
     /**
@@ -172,7 +206,7 @@ public final class Engine implements AutoCloseable {
         partition.enqueue((Runnable) () -> {
             try {
                 long upTo = partition.stateOf(tenant).lastAppliedSeq();
-                TenantState fresh = TenantState.withRules(tenant, rules.distinctFor(tenant));
+                TenantState fresh = TenantState.withRules(tenant, rules.distinctFor(tenant), extensions);
                 eventLog.replay(0, tenant, event -> {
                     if (event.seq() <= upTo) {
                         fresh.apply(event);
@@ -248,6 +282,9 @@ public final class Engine implements AutoCloseable {
             return;
         }
         running = false;
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
         writer.interrupt();
         try {
             writer.join(10_000);
@@ -357,7 +394,7 @@ public final class Engine implements AutoCloseable {
         TenantState stateOf(int tenant) {
             TenantState state = tenants.get(tenant);
             if (state == null) {
-                state = TenantState.withRules(tenant, rules.distinctFor(tenant));
+                state = TenantState.withRules(tenant, rules.distinctFor(tenant), extensions);
                 tenants.put(tenant, state);
             }
             return state;

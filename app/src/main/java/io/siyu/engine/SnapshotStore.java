@@ -47,12 +47,12 @@ public final class SnapshotStore {
     }
 
     /** Reads every readable snapshot; unreadable ones are reported and skipped (replay covers them). */
-    List<TenantState> readAll(List<String> problems) {
+    List<TenantState> readAll(List<String> problems, List<EngineExtension> extensions) {
         List<TenantState> states = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".snap")).toList()) {
                 try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-                    states.add(TenantState.read(in));
+                    states.add(TenantState.read(in, extensions));
                 } catch (IOException | RuntimeException e) {
                     problems.add(file + ": " + e.getMessage());
                 }

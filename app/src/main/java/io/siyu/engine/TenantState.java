@@ -42,6 +42,7 @@ public final class TenantState {
     private final Dictionary channels;
     private MessageIdWindow messageIds;
     private final List<MergeRecord> merges;
+    private final Map<String, EngineExtension.Part> parts = new LinkedHashMap<>();
 
     TenantState(int tenant) {
         this(tenant, 0, new IdentityGraph(), new Profile[1024], new Dictionary(), new Dictionary(), new Dictionary(),
@@ -63,6 +64,41 @@ public final class TenantState {
 
     public int tenant() {
         return tenant;
+    }
+
+    /**
+     * The state of an extension for this tenant.
+     *
+     * @throws IllegalStateException when no extension of that id and type is installed
+     */
+    public <T extends EngineExtension.Part> T part(String extensionId, Class<T> type) {
+        EngineExtension.Part part = parts.get(extensionId);
+        if (!type.isInstance(part)) {
+            throw new IllegalStateException("no engine extension '" + extensionId + "' of type " + type.getSimpleName());
+        }
+        return type.cast(part);
+    }
+
+    void install(List<EngineExtension> extensions) {
+        for (EngineExtension extension : extensions) {
+            parts.putIfAbsent(extension.id(), extension.create(tenant));
+        }
+    }
+
+    void tick(long now) {
+        for (EngineExtension.Part part : parts.values()) {
+            part.tick(this, now);
+        }
+    }
+
+    /** Dictionary of product categories. */
+    public Dictionary categoryNames() {
+        return categories;
+    }
+
+    /** Dictionary of channels and acquisition sources. */
+    public Dictionary channelNames() {
+        return channels;
     }
 
     public long lastAppliedSeq() {
@@ -108,10 +144,14 @@ public final class TenantState {
         applied++;
         if (event.kind() == EventKind.MERGE) {
             IdentityGraph.Merge merge = graph.mergeByOperator(event.identifiers().get(0), event.identifiers().get(1), event.seq());
-            if (merge != null) {
-                absorb(merge, event.seq());
+            if (merge == null) {
+                return -1;
             }
-            return merge == null ? -1 : merge.into();
+            absorb(merge, event.seq());
+            for (EngineExtension.Part part : parts.values()) {
+                part.applied(this, event, merge.into());
+            }
+            return merge.into();
         }
         IdentityGraph.Resolution resolution = graph.resolve(event.identifiers());
         for (IdentityGraph.Merge merge : resolution.merges()) {
@@ -143,6 +183,9 @@ public final class TenantState {
                 profile.recordCategory(categories.id(category), categoryWeight);
             }
         }
+        for (EngineExtension.Part part : parts.values()) {
+            part.applied(this, event, resolution.person());
+        }
         return resolution.person();
     }
 
@@ -163,6 +206,9 @@ public final class TenantState {
     }
 
     private void absorb(IdentityGraph.Merge merge, long seq) {
+        for (EngineExtension.Part part : parts.values()) {
+            part.merged(this, merge.from(), merge.into());
+        }
         Profile from = profiles[merge.from()];
         if (from != null) {
             profileFor(merge.into()).absorb(from);
@@ -234,8 +280,12 @@ public final class TenantState {
                 yuan(profile.refundedFen()), preference,
                 profile.originChannel() < 0 ? null : channels.name(profile.originChannel()),
                 profile.originSource() < 0 ? null : channels.name(profile.originSource()));
+        List<String> tags = new ArrayList<>();
+        for (EngineExtension.Part part : parts.values()) {
+            part.tagsOf(canonical, tags);
+        }
         return new ProfileView(PersonId.of(tenant, canonical).toString(), identities, profile.traits().asMap(), stats,
-                List.of(), mergedFrom);
+                tags, mergedFrom);
     }
 
     private static @Nullable Instant instant(long epochMs) {
@@ -247,8 +297,9 @@ public final class TenantState {
     }
 
     /** A fresh state with the operators' "distinct" rulings in force from the first event. */
-    static TenantState withRules(int tenant, List<IdentityRules.Distinct> rules) {
+    static TenantState withRules(int tenant, List<IdentityRules.Distinct> rules, List<EngineExtension> extensions) {
         TenantState state = new TenantState(tenant);
+        state.install(extensions);
         for (IdentityRules.Distinct rule : rules) {
             state.graph.declareDistinct(rule.a(), rule.b(), rule.sinceSeq());
         }
@@ -283,9 +334,21 @@ public final class TenantState {
             out.writeInt(m.into());
             out.writeUTF(m.via());
         }
+        out.writeInt(parts.size());
+        for (var entry : parts.entrySet()) {
+            java.io.ByteArrayOutputStream section = new java.io.ByteArrayOutputStream();
+            entry.getValue().write(new java.io.DataOutputStream(section));
+            out.writeUTF(entry.getKey());
+            out.writeInt(section.size());
+            section.writeTo((java.io.OutputStream) out);
+        }
     }
 
-    static TenantState read(DataInput in) throws IOException {
+    /**
+     * @throws IOException when the snapshot is unreadable or lacks an installed extension (then
+     *     only a full replay can rebuild that extension's state)
+     */
+    static TenantState read(DataInput in, List<EngineExtension> extensions) throws IOException {
         if (in.readInt() != SNAPSHOT_MAGIC) {
             throw new IOException("not a Siyu snapshot of this version");
         }
@@ -312,6 +375,23 @@ public final class TenantState {
         TenantState state = new TenantState(tenant, lastApplied, graph, profiles, events, categories, channels, window, merges);
         state.applied = applied;
         state.duplicates = duplicates;
+        int sections = in.readInt();
+        Map<String, EngineExtension> byId = new LinkedHashMap<>();
+        extensions.forEach(e -> byId.put(e.id(), e));
+        for (int i = 0; i < sections; i++) {
+            String id = in.readUTF();
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            EngineExtension extension = byId.get(id);
+            if (extension != null) {
+                state.parts.put(id, extension.read(tenant, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))));
+            }
+        }
+        for (String id : byId.keySet()) {
+            if (!state.parts.containsKey(id)) {
+                throw new IOException("snapshot of tenant " + tenant + " has no state for extension '" + id + "'");
+            }
+        }
         return state;
     }
 }

@@ -90,6 +90,12 @@ public final class EventDictionary {
                 req("channel", Type.STRING, "渠道"));
         define("Message Clicked", "messaging", "消息点击 / link in a message clicked", req("message_id", Type.STRING, "消息 ID"),
                 req("channel", Type.STRING, "渠道"), opt("url", Type.STRING, "链接"));
+        define("Tag Assigned", "tag", "打标签 / a tag was given (manual, CRM, rule)",
+                new Property("tag", Type.STRING, true, null, 64, "标签名 / tag name"),
+                new Property("group", Type.STRING, false, null, 64, "互斥标签组 / mutually exclusive group"),
+                opt("source", Type.STRING, "来源 / manual, import, crm, rule"));
+        define("Tag Removed", "tag", "移除标签 / a tag was taken away",
+                new Property("tag", Type.STRING, true, null, 64, "标签名 / tag name"), opt("source", Type.STRING, "来源"));
         define("Question Asked", "service", "咨询 / asked customer service", opt("conversation_id", Type.STRING, "会话 ID"),
                 opt("intent", Type.STRING, "意图"));
         define("Review Submitted", "service", "评价 / submitted a review", opt("order_id", Type.STRING, "订单号"),

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siyu.engine.Engine;
+import io.siyu.engine.EngineExtension;
 import io.siyu.engine.EngineListener;
 import io.siyu.engine.PostgresEventLog;
 import io.siyu.engine.SnapshotStore;
@@ -27,12 +28,12 @@ class EngineConfiguration {
 
     @Bean(destroyMethod = "close")
     Engine engine(PostgresEventLog eventLog, SiyuProperties properties, Clock clock, MeterRegistry meters,
-            ObjectProvider<EngineListener> listeners) {
+            ObjectProvider<EngineListener> listeners, ObjectProvider<EngineExtension> extensions) {
         Engine.Settings settings = new Engine.Settings(1, properties.engine().maxGroupCommit(),
                 properties.engine().snapshotEvery(), 8_192);
         EngineListener listener = listeners.getIfAvailable(() -> EngineListener.NONE);
         Engine engine = new Engine(eventLog, eventLog, new SnapshotStore(properties.dataDir().resolve("snapshots")),
-                clock, settings, listener);
+                clock, settings, listener, extensions.orderedStream().toList());
         engine.start();
         FunctionCounter.builder("siyu.ingest.events", engine, Engine::appendedEvents)
                 .description("Events written to the durable log").register(meters);
