@@ -61,6 +61,9 @@ public final class Engine implements AutoCloseable {
     private volatile long replayTarget;
     private volatile long lastSeq;
     private volatile boolean running;
+    /** True after a write failure whose outcome the log could not confirm; only the writer touches it. */
+    private boolean outOfSync;
+    private final AtomicLong applyErrors = new AtomicLong();
     private Thread writer;
     private java.util.concurrent.ScheduledExecutorService ticker;
 
@@ -244,6 +247,11 @@ public final class Engine implements AutoCloseable {
         return Math.max(0, lastSeq - applied);
     }
 
+    /** Events that failed to apply since start (they remain in the log). */
+    public long applyErrors() {
+        return applyErrors.get();
+    }
+
     public long appendedEvents() {
         return appendedEvents.get();
     }
@@ -323,6 +331,11 @@ public final class Engine implements AutoCloseable {
                     group.add(next);
                     count += next.events().size();
                 }
+                if (!inSyncWithLog()) {
+                    IllegalStateException down = new IllegalStateException("the event log is unreachable");
+                    group.forEach(s -> s.ack().completeExceptionally(down));
+                    continue;
+                }
                 long seq = lastSeq;
                 for (Submission submission : group) {
                     for (Event event : submission.events()) {
@@ -332,9 +345,12 @@ public final class Engine implements AutoCloseable {
                 try {
                     eventLog.append(numbered);
                 } catch (RuntimeException e) {
-                    log.error("Event log write failed; {} events not acknowledged", numbered.size(), e);
-                    group.forEach(s -> s.ack().completeExceptionally(e));
-                    continue;
+                    if (!committedDespite(seq)) {
+                        log.error("Event log write failed; {} events not acknowledged", numbered.size(), e);
+                        group.forEach(s -> s.ack().completeExceptionally(e));
+                        continue;
+                    }
+                    log.warn("Event log reported a failure but the commit of seq {} is durable; acknowledging", seq, e);
                 }
                 lastSeq = seq;
                 appendedEvents.addAndGet(numbered.size());
@@ -355,6 +371,49 @@ public final class Engine implements AutoCloseable {
                 group.clear();
                 numbered = new ArrayList<>();
             }
+        }
+    }
+
+    /**
+     * After an error the commit may still have happened (the connection can drop after COMMIT was
+     * sent). Asking the log settles it, so the writer neither acknowledges a lost write nor
+     * reuses sequence numbers that are already taken.
+     */
+    private boolean committedDespite(long seq) {
+        try {
+            long durable = eventLog.lastSeq();
+            if (durable >= seq) {
+                return true;
+            }
+            outOfSync = durable != lastSeq;
+            return false;
+        } catch (RuntimeException unreachable) {
+            outOfSync = true;
+            return false;
+        }
+    }
+
+    /**
+     * Before writing again after an unsettled failure, catches up with whatever the log holds that
+     * the engine never dispatched.
+     */
+    private boolean inSyncWithLog() {
+        if (!outOfSync) {
+            return true;
+        }
+        try {
+            long durable = eventLog.lastSeq();
+            if (durable > lastSeq) {
+                List<Event> missed = new ArrayList<>();
+                eventLog.replay(lastSeq, 0, missed::add);
+                dispatch(missed);
+                log.warn("Recovered {} logged events that were written during a failure", missed.size());
+            }
+            lastSeq = Math.max(lastSeq, durable);
+            outOfSync = false;
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -437,11 +496,18 @@ public final class Engine implements AutoCloseable {
         private void applyAll(List<Event> events) {
             for (Event event : events) {
                 TenantState state = stateOf(event.tenant());
-                int person = state.apply(event);
-                appliedSinceSnapshot++;
-                if (person >= 0) {
-                    listener.applied(state, event, person);
+                try {
+                    int person = state.apply(event);
+                    if (person >= 0) {
+                        listener.applied(state, event, person);
+                    }
+                } catch (RuntimeException e) {
+                    // One poisonous event must not stop every tenant of the partition; it stays in
+                    // the log, counted here and visible in the engine health.
+                    applyErrors.incrementAndGet();
+                    log.error("Could not apply event seq {} of tenant {}", event.seq(), event.tenant(), e);
                 }
+                appliedSinceSnapshot++;
                 appliedSeq = event.seq();
             }
             maybeSnapshot();

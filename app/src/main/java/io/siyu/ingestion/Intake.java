@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -32,6 +34,9 @@ public class Intake {
 
     /** What happened to a request: events accepted (durable) and those quarantined. */
     public record Result(int accepted, long lastSeq, List<Quarantined> quarantined) {}
+
+    /** Past this the client gets a 503 and retries; its messageIds make the retry safe. */
+    static final int ACK_TIMEOUT_SECONDS = 30;
 
     private final Normaliser normaliser;
     private final Quarantine quarantine;
@@ -94,11 +99,14 @@ public class Intake {
         }
         long seq;
         try {
-            seq = engine.submit(events).join();
+            seq = engine.submit(events).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Engine.Overloaded e) {
             throw new ServiceUnavailable(e.getMessage(), 1);
-        } catch (CompletionException e) {
-            throw new ServiceUnavailable("the event log could not be written; nothing was acknowledged", 5);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ServiceUnavailable("the event log could not be written in time; retry with the same messageIds", 5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailable("interrupted while waiting for the event log", 1);
         }
         return new Result(events.size(), seq, quarantined);
     }

@@ -50,6 +50,7 @@ class EngineReplayTest {
 
     @Test
     void snapshotPlusTailAndFullReplayBothRebuildTheLiveState(@TempDir Path snapshots, @TempDir Path empty) {
+        long logged = new PostgresEventLog(dataSource).lastSeq();
         PostgresEventLog log = new PostgresEventLog(dataSource);
         Engine live = new Engine(log, log, new SnapshotStore(snapshots), clock,
                 new Engine.Settings(1, 500, 700, 1024), EngineListener.NONE);
@@ -72,7 +73,8 @@ class EngineReplayTest {
         fromLog.start();
         try {
             assertThat(fromSnapshot.replayedEvents()).isLessThan(4000).isGreaterThan(0);
-            assertThat(fromLog.replayedEvents()).isEqualTo(4000);
+            assertThat(log.lastSeq()).isEqualTo(logged + 4000);
+            assertThat(fromLog.replayedEvents()).isEqualTo(log.lastSeq()); // every logged event, this test's 4000 included
             assertThat(views(fromSnapshot)).isEqualTo(before);
             assertThat(views(fromLog)).isEqualTo(before);
         } finally {
@@ -80,6 +82,80 @@ class EngineReplayTest {
             fromSnapshot.close();
             fromLog.close();
         }
+    }
+
+    /** The real log, with faults injected around it. */
+    private static final class FaultyLog implements EventLog {
+        final PostgresEventLog real = new PostgresEventLog(dataSource);
+        volatile boolean failBeforeWrite;
+        volatile boolean failAfterCommit;
+        volatile boolean lastSeqUnreachable;
+
+        @Override
+        public void append(List<Event> events) {
+            if (failBeforeWrite) {
+                throw new IllegalStateException("connection refused");
+            }
+            real.append(events);
+            if (failAfterCommit) {
+                throw new IllegalStateException("connection reset after COMMIT");
+            }
+        }
+
+        @Override
+        public long lastSeq() {
+            if (lastSeqUnreachable) {
+                throw new IllegalStateException("connection refused");
+            }
+            return real.lastSeq();
+        }
+
+        @Override
+        public void replay(long afterSeq, int tenant, java.util.function.Consumer<Event> sink) {
+            real.replay(afterSeq, tenant, sink);
+        }
+    }
+
+    @Test
+    void writeFailuresNeitherLoseAcknowledgedEventsNorReuseSequenceNumbers(@TempDir Path snapshots) throws Exception {
+        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+            st.execute("INSERT INTO tenants (id, slug, name) VALUES (2, 'faulty', 'Faulty') ON CONFLICT DO NOTHING");
+        }
+        FaultyLog log = new FaultyLog();
+        Engine engine = new Engine(log, log.real, new SnapshotStore(snapshots), clock, Engine.Settings.defaults(),
+                EngineListener.NONE);
+        engine.start();
+        try {
+            long before = engine.lastSeq();
+            log.failAfterCommit = true;
+            long acknowledged = engine.submit(List.of(event(2, "committed-anyway"))).get();
+            assertThat(acknowledged).isEqualTo(before + 1);
+            log.failAfterCommit = false;
+
+            log.failBeforeWrite = true;
+            assertThat(engine.submit(List.of(event(2, "never-written")))).failsWithin(java.time.Duration.ofSeconds(10));
+            log.failBeforeWrite = false;
+
+            log.failAfterCommit = true;
+            log.lastSeqUnreachable = true;
+            assertThat(engine.submit(List.of(event(2, "unsettled")))).failsWithin(java.time.Duration.ofSeconds(10));
+            log.failAfterCommit = false;
+            log.lastSeqUnreachable = false;
+
+            long next = engine.submit(List.of(event(2, "after-recovery"))).get();
+            assertThat(next).isEqualTo(before + 3);
+            int events = engine.ask(2, state -> state.profile(state.graph().lookup(
+                    new Identifier(IdentifierType.USER_ID, "faulty-user"))).eventCount());
+            assertThat(events).as("committed-anyway, unsettled (found in the log) and after-recovery").isEqualTo(3);
+        } finally {
+            engine.close();
+        }
+    }
+
+    private static Event event(int tenant, String messageId) {
+        return new Event(tenant, 0, EventKind.TRACK, "Logged In", clock.millis(), clock.millis(), messageId,
+                List.of(new Identifier(IdentifierType.USER_ID, "faulty-user")), new Traits(), -1, null, List.of(), "app",
+                null, List.of(), new byte[0], new byte[0]);
     }
 
     private static List<ProfileView> views(Engine engine) {

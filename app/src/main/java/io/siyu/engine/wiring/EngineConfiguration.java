@@ -44,6 +44,8 @@ class EngineConfiguration {
         Gauge.builder("siyu.log.seq", engine, Engine::lastSeq).description("Last acknowledged log position").register(meters);
         Gauge.builder("siyu.replay.progress", engine, Engine::replayProgress)
                 .description("Fraction of the start-up replay done").register(meters);
+        FunctionCounter.builder("siyu.engine.apply.errors", engine, Engine::applyErrors)
+                .description("Logged events that failed to apply to engine state").register(meters);
         FunctionCounter.builder("siyu.replay.events", engine, Engine::replayedEvents)
                 .description("Events replayed at start-up").register(meters);
         return engine;
