@@ -39,6 +39,9 @@ public interface EngineExtension {
         /** Adds the tags this extension holds for a person, for the profile view. */
         default void tagsOf(int person, java.util.List<String> into) {}
 
+        /** Adds the scores this extension holds for a person, for the profile view. */
+        default void scoresOf(int person, java.util.Map<String, Object> into) {}
+
         void write(DataOutput out) throws IOException;
     }
 }

@@ -281,11 +281,13 @@ public final class TenantState {
                 profile.originChannel() < 0 ? null : channels.name(profile.originChannel()),
                 profile.originSource() < 0 ? null : channels.name(profile.originSource()));
         List<String> tags = new ArrayList<>();
+        Map<String, Object> scores = new LinkedHashMap<>();
         for (EngineExtension.Part part : parts.values()) {
             part.tagsOf(canonical, tags);
+            part.scoresOf(canonical, scores);
         }
         return new ProfileView(PersonId.of(tenant, canonical).toString(), identities, profile.traits().asMap(), stats,
-                tags, mergedFrom);
+                tags, scores, mergedFrom);
     }
 
     private static @Nullable Instant instant(long epochMs) {

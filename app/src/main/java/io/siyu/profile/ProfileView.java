@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param traits typed traits; a phone trait is masked
  * @param stats computed statistics
  * @param tags tag names the person holds
+ * @param scores model and RFM scores, by name
  * @param mergedFrom ids of people merged into this one
  */
 public record ProfileView(
@@ -22,6 +23,7 @@ public record ProfileView(
         Map<String, Object> traits,
         Stats stats,
         List<String> tags,
+        Map<String, Object> scores,
         List<String> mergedFrom) {
 
     /**

@@ -80,6 +80,24 @@ public final class TagBook implements EngineExtension.Part {
         return members[id].checkedAdd(person);
     }
 
+    /**
+     * Replaces the members of every tag of a group at once, as a recomputation (RFM, a model)
+     * does; tags of the group missing from {@code members} end up empty.
+     */
+    public void replaceGroup(String group, java.util.Map<String, RoaringBitmap> members) {
+        int groupId = groupNames.id(group);
+        for (int id = 0; id < names.size(); id++) {
+            if (groups[id] == groupId && this.members[id] != null) {
+                this.members[id] = new RoaringBitmap();
+            }
+        }
+        members.forEach((tag, bitmap) -> {
+            int id = idOf(tag);
+            groups[id] = groupId;
+            this.members[id] = bitmap.clone();
+        });
+    }
+
     /** @return true when the person had the tag */
     public boolean remove(int person, String tag) {
         int id = names.find(tag);

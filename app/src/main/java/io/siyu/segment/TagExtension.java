@@ -3,10 +3,12 @@ package io.siyu.segment;
 import io.siyu.engine.EngineExtension;
 import java.io.DataInput;
 import java.io.IOException;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /** Installs the {@link TagBook} into the engine. */
 @Component
+@Order(0)
 class TagExtension implements EngineExtension {
 
     static final String ID = "tags";

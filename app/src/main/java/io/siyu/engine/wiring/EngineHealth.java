@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
  * leave the engine serving (they stay in the log), so they do not take the instance down; the
  * {@code siyu_engine_apply_errors_total} counter is what alerts.
  */
-@Component("engine")
+@Component("engineHealthIndicator")
 class EngineHealth implements HealthIndicator {
 
     private final Engine engine;
