@@ -177,7 +177,7 @@ public final class ImportCommand {
             }
             return FAILED;
         }
-        out.printf("%s from %s: %d rows, %d accepted, %d quarantined (last seq %d)%n", kind, file.getFileName(),
+        out.printf("%s from %s: rows %d, accepted %d, quarantined %d (last seq %d)%n", kind, file.getFileName(),
                 body.path("rows").asLong(), body.path("accepted").asLong(), body.path("quarantined").asLong(),
                 body.path("lastSeq").asLong());
         JsonNode errors = body.path("errors");

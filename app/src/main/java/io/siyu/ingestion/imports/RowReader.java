@@ -25,6 +25,9 @@ final class RowReader {
     private final boolean csv;
     private final int maxRowChars;
     private final char[] buffer = new char[64 * 1024];
+    private final StringBuilder raw = new StringBuilder();
+    private final StringBuilder value = new StringBuilder();
+    private final List<String> values = new ArrayList<>();
     private int position;
     private int limit;
     private long line = 1;
@@ -54,9 +57,9 @@ final class RowReader {
         }
         while (true) {
             long first = line;
-            StringBuilder raw = new StringBuilder();
-            List<String> values = new ArrayList<>();
-            StringBuilder value = new StringBuilder();
+            raw.setLength(0); // reused: a file of blank lines must not allocate per line
+            values.clear();
+            value.setLength(0);
             boolean inQuotes = false;
             boolean valueStarted = false;
             while (true) {
@@ -167,7 +170,7 @@ final class RowReader {
         }
     }
 
-    private static String abbreviate(StringBuilder raw) {
-        return raw.length() > KEPT_OF_OVERSIZED_ROW ? raw.substring(0, KEPT_OF_OVERSIZED_ROW) + "…" : raw.toString();
+    private static String abbreviate(StringBuilder text) {
+        return text.length() > KEPT_OF_OVERSIZED_ROW ? text.substring(0, KEPT_OF_OVERSIZED_ROW) + "…" : text.toString();
     }
 }
