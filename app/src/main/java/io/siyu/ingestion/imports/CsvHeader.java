@@ -8,7 +8,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -27,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  * schema of the row's event declares numeric or boolean: without that, {@code "0031"} as an order
  * id would silently become 31. Empty cells are left out of the message rather than sent as "".
  */
-final class CsvHeader {
+final class CsvHeader implements RowConverter {
 
     private static final Set<String> EVENT_FIELDS = Set.of("type", "event", "userId", "anonymousId", "timestamp",
             "originalTimestamp", "messageId", "name", "groupId", "previousId");
@@ -37,12 +39,16 @@ final class CsvHeader {
 
     private final Kind kind;
     private final List<List<String>> paths;
+    private final Map<String, String> columnByField = new HashMap<>();
     private final JsonNodeFactory nodes;
 
-    private CsvHeader(Kind kind, List<List<String>> paths, JsonNodeFactory nodes) {
+    private CsvHeader(Kind kind, List<String> names, List<List<String>> paths, JsonNodeFactory nodes) {
         this.kind = kind;
         this.paths = paths;
         this.nodes = nodes;
+        for (int i = 0; i < names.size(); i++) {
+            columnByField.put(String.join(".", paths.get(i)), names.get(i).strip());
+        }
     }
 
     /**
@@ -93,7 +99,7 @@ final class CsvHeader {
         if (!violations.isEmpty()) {
             throw new InvalidInput(violations);
         }
-        return new CsvHeader(kind, List.copyOf(paths), nodes);
+        return new CsvHeader(kind, names, List.copyOf(paths), nodes);
     }
 
     int columns() {
@@ -101,8 +107,12 @@ final class CsvHeader {
     }
 
     /** The row as a Segment message: a track call by default for events, an identify call for profiles. */
-    Conversion convert(Row.Fields row) {
-        List<String> values = row.values();
+    @Override
+    public Conversion convert(Row row) {
+        if (!(row instanceof Row.Fields fields)) {
+            throw new IllegalArgumentException("a CSV header converts CSV records, not " + row.getClass().getSimpleName());
+        }
+        List<String> values = fields.values();
         if (values.size() != paths.size()) {
             return new Conversion.Refused(new Violation("line", "columns", "expected " + paths.size()
                     + " columns as in the header, found " + values.size()));
@@ -124,6 +134,12 @@ final class CsvHeader {
             message.put("type", "track");
         }
         return new Conversion.Converted(message);
+    }
+
+    /** Errors name the column, {@code phone}, where the message has {@code context.identities.phone}. */
+    @Override
+    public String nameOf(String field) {
+        return columnByField.getOrDefault(field, field);
     }
 
     private JsonNode typed(List<String> path, String value, Optional<EventDictionary.Schema> schema) {

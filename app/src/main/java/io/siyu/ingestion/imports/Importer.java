@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Function;
 import java.util.zip.ZipException;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -65,8 +64,8 @@ class Importer {
     ImportReport run(TenantId tenant, Kind kind, Format format, InputStream body) throws IOException {
         var reader = new InputStreamReader(body, StandardCharsets.UTF_8);
         RowReader rows = format == Format.CSV ? RowReader.csv(reader, MAX_ROW_CHARS) : RowReader.jsonLines(reader, MAX_ROW_CHARS);
-        Function<Row, Conversion> converter = format == Format.CSV ? csv(rows, kind) : jsonLines(kind);
-        Run run = new Run(tenant);
+        RowConverter converter = format == Format.CSV ? header(rows, kind) : new JsonLines(json, kind);
+        Run run = new Run(tenant, converter);
         try {
             for (Row row = rows.next(); row != null; row = rows.next()) {
                 run.add(row, convert(row, converter));
@@ -82,7 +81,7 @@ class Importer {
         return run.report();
     }
 
-    private Function<Row, Conversion> csv(RowReader rows, Kind kind) throws IOException {
+    private CsvHeader header(RowReader rows, Kind kind) throws IOException {
         Row first = rows.next();
         if (first == null) {
             throw new InvalidInput("header", "required", "the file has no rows; a CSV import starts with a header row");
@@ -91,16 +90,10 @@ class Importer {
             Row.Broken broken = (Row.Broken) first;
             throw new InvalidInput("header", broken.rule(), "the header row cannot be read: " + broken.message());
         }
-        CsvHeader header = CsvHeader.parse(names.values(), kind, json.getNodeFactory());
-        return row -> header.convert((Row.Fields) row);
+        return CsvHeader.parse(names.values(), kind, json.getNodeFactory());
     }
 
-    private Function<Row, Conversion> jsonLines(Kind kind) {
-        JsonLines lines = new JsonLines(json, kind);
-        return row -> lines.convert((Row.Line) row);
-    }
-
-    private static Conversion convert(Row row, Function<Row, Conversion> converter) {
+    private static Conversion convert(Row row, RowConverter converter) {
         if (row instanceof Row.Broken broken) {
             return new Conversion.Refused(new Violation("line", broken.rule(), broken.message()));
         }
@@ -109,7 +102,7 @@ class Importer {
             return new Conversion.Refused(new Violation("line", "control-character",
                     "the row holds a NUL character; is the file binary, or not UTF-8?"));
         }
-        return converter.apply(row);
+        return converter.convert(row);
     }
 
     /** One import's progress: the chunk being filled and the totals so far. */
@@ -118,6 +111,7 @@ class Importer {
         private record Refusal(long line, String raw, Violation reason) {}
 
         private final TenantId tenant;
+        private final RowConverter converter;
         private final List<Intake.Message> messages = new ArrayList<>();
         private final List<Refusal> refusals = new ArrayList<>();
         private final List<ImportReport.RowError> errors = new ArrayList<>();
@@ -129,8 +123,9 @@ class Importer {
         private long importedThrough;
         private long lastLine;
 
-        Run(TenantId tenant) {
+        Run(TenantId tenant, RowConverter converter) {
             this.tenant = tenant;
+            this.converter = converter;
         }
 
         void add(Row row, Conversion conversion) {
@@ -161,7 +156,7 @@ class Importer {
                     quarantined++;
                     long line = Long.parseLong(q.path().substring(LINE.length()));
                     for (Violation v : q.errors()) {
-                        chunkErrors.add(new ImportReport.RowError(line, fieldWithin(v.field(), q.path()), v.rule(),
+                        chunkErrors.add(new ImportReport.RowError(line, converter.nameOf(fieldWithin(v.field(), q.path())), v.rule(),
                                 v.message(), q.quarantineId()));
                     }
                 }

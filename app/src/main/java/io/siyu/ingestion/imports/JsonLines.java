@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  * identify call: identifier types at the top level or under {@code identities} go to
  * {@code context.identities}, where the normaliser hashes phones.
  */
-final class JsonLines {
+final class JsonLines implements RowConverter {
 
     private static final Set<String> PROFILE_FIELDS = Set.of("userId", "anonymousId", "messageId", "timestamp", "traits",
             "context");
@@ -31,7 +31,11 @@ final class JsonLines {
         this.kind = kind;
     }
 
-    Conversion convert(Row.Line line) {
+    @Override
+    public Conversion convert(Row row) {
+        if (!(row instanceof Row.Line line)) {
+            throw new IllegalArgumentException("JSON Lines are read line by line, not as " + row.getClass().getSimpleName());
+        }
         JsonNode node;
         try {
             node = json.readTree(line.raw());

@@ -53,6 +53,15 @@ class CsvHeaderTests {
     }
 
     @Test
+    void namesMessageFieldsInErrorsByTheColumnThatFillsThem() {
+        CsvHeader header = CsvHeader.parse(List.of("userId", " phone ", "traits.city"), Kind.PROFILES, nodes);
+
+        assertThat(header.nameOf("context.identities.phone")).isEqualTo("phone");
+        assertThat(header.nameOf("traits.city")).isEqualTo("traits.city");
+        assertThat(header.nameOf("timestamp")).isEqualTo("timestamp");
+    }
+
+    @Test
     void readsPlainProfileColumnsAsTraitsOfAnIdentifyCall() {
         CsvHeader header = CsvHeader.parse(List.of("email", "会员等级", "traits.age"), Kind.PROFILES, nodes);
 
