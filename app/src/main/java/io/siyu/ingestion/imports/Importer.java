@@ -64,13 +64,13 @@ class Importer {
     ImportReport run(TenantId tenant, Kind kind, Format format, InputStream body) throws IOException {
         var reader = new InputStreamReader(body, StandardCharsets.UTF_8);
         RowReader rows = format == Format.CSV ? RowReader.csv(reader, MAX_ROW_CHARS) : RowReader.jsonLines(reader, MAX_ROW_CHARS);
-        RowConverter converter = format == Format.CSV ? header(rows, kind) : new JsonLines(json, kind);
-        Run run = new Run(tenant, converter);
+        Run run = new Run(tenant);
         try {
+            RowConverter converter = format == Format.CSV ? header(rows, kind) : new JsonLines(json, kind);
             for (Row row = rows.next(); row != null; row = rows.next()) {
-                run.add(row, convert(row, converter));
+                run.add(row, converter);
             }
-            run.flush();
+            run.flush(converter);
         } catch (ZipException | EOFException e) {
             throw new InvalidInput("body", "gzip", "the gzip body is corrupt or truncated; " + run.progress());
         } catch (PayloadTooLarge e) {
@@ -111,7 +111,6 @@ class Importer {
         private record Refusal(long line, String raw, Violation reason) {}
 
         private final TenantId tenant;
-        private final RowConverter converter;
         private final List<Intake.Message> messages = new ArrayList<>();
         private final List<Refusal> refusals = new ArrayList<>();
         private final List<ImportReport.RowError> errors = new ArrayList<>();
@@ -123,15 +122,14 @@ class Importer {
         private long importedThrough;
         private long lastLine;
 
-        Run(TenantId tenant, RowConverter converter) {
+        Run(TenantId tenant) {
             this.tenant = tenant;
-            this.converter = converter;
         }
 
-        void add(Row row, Conversion conversion) {
+        void add(Row row, RowConverter converter) {
             rows++;
             lastLine = row.line();
-            switch (conversion) {
+            switch (convert(row, converter)) {
                 case Conversion.Converted(ObjectNode message) -> {
                     if (!message.hasNonNull("messageId")) {
                         message.put("messageId", messageId(tenant, row.raw()));
@@ -142,11 +140,12 @@ class Importer {
             }
             bufferedChars += row.raw().length();
             if (messages.size() + refusals.size() >= CHUNK_ROWS || bufferedChars >= CHUNK_CHARS) {
-                flush();
+                flush(converter);
             }
         }
 
-        void flush() {
+        /** Hands the chunk to the intake; {@code converter} names the fields of its errors. */
+        void flush(RowConverter converter) {
             List<ImportReport.RowError> chunkErrors = new ArrayList<>();
             if (!messages.isEmpty()) {
                 Intake.Result result = intake.accept(tenant, messages, SOURCE, null);

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
@@ -190,10 +191,14 @@ class ImportApiTests {
     @Test
     void refusesACsvFileWithoutAHeaderRowNamingTheHeader() {
         ImportApi.Response response = api.post("events", CSV, "track,Order Completed,u1\ntrack,Signed Up,u2\n");
+        ImportApi.Response blankLinesOnly = api.post("profiles", CSV, "\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().at("/errors/0/field").asString()).isEqualTo("header");
         assertThat(response.body().at("/errors/0/rule").asString()).isEqualTo("unknown-column");
+        assertThat(blankLinesOnly.status()).isEqualTo(400);
+        assertThat(blankLinesOnly.body().at("/errors/0/field").asString()).isEqualTo("header");
+        assertThat(blankLinesOnly.body().at("/errors/0/rule").asString()).isEqualTo("required");
     }
 
     @Test
@@ -215,6 +220,23 @@ class ImportApiTests {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().at("/errors/0/field").asString()).isEqualTo("body");
         assertThat(response.body().at("/errors/0/rule").asString()).isEqualTo("gzip");
+    }
+
+    @Test
+    void reportsATruncatedGzipBodyWithTheRowsItImportedBeforeTheBreak() {
+        StringBuilder file = new StringBuilder("event,userId,properties.method\n");
+        for (int i = 0; i < 5_000; i++) {
+            file.append("Signed Up,t").append(i).append(",m").append(Integer.toHexString(i * 7919)).append('\n');
+        }
+        byte[] gzip = ImportApi.gzip(file.toString().getBytes(StandardCharsets.UTF_8));
+
+        ImportApi.Response response = api.post("events", CSV, Arrays.copyOf(gzip, gzip.length * 3 / 4), true);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().at("/errors/0/field").asString()).isEqualTo("body");
+        assertThat(response.body().at("/errors/0/rule").asString()).isEqualTo("gzip");
+        assertThat(response.body().get("detail").asString()).containsPattern("rows through line [1-4]001 were imported");
+        eventually("user_id:t0", 1);
     }
 
     @Test
