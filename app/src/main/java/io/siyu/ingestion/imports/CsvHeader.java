@@ -34,18 +34,23 @@ final class CsvHeader implements RowConverter {
     private static final Set<String> EVENT_FIELDS = Set.of("type", "event", "userId", "anonymousId", "timestamp",
             "originalTimestamp", "messageId", "name", "groupId", "previousId");
     private static final Set<String> PROFILE_FIELDS = Set.of("userId", "anonymousId", "timestamp", "messageId");
+    /** Columns are compared with each other; a hostile header of 30,000 columns must not cost minutes. */
+    static final int MAX_COLUMNS = 1_000;
+    private static final int MAX_HEADER_ERRORS = 20;
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,30}");
     private static final Pattern DECIMAL = Pattern.compile("-?\\d{1,30}(\\.\\d{1,30})?([eE][-+]?\\d{1,3})?");
 
     private final Kind kind;
     private final List<List<String>> paths;
     private final Map<String, String> columnByField = new HashMap<>();
+    private final int eventColumn;
     private final JsonNodeFactory nodes;
 
     private CsvHeader(Kind kind, List<String> names, List<List<String>> paths, JsonNodeFactory nodes) {
         this.kind = kind;
         this.paths = paths;
         this.nodes = nodes;
+        this.eventColumn = paths.indexOf(List.of("event"));
         for (int i = 0; i < names.size(); i++) {
             columnByField.put(String.join(".", paths.get(i)), names.get(i).strip());
         }
@@ -56,6 +61,10 @@ final class CsvHeader implements RowConverter {
      *     overlaps another, or when no column could identify a person (a sign the header row is missing)
      */
     static CsvHeader parse(List<String> names, Kind kind, JsonNodeFactory nodes) {
+        if (names.size() > MAX_COLUMNS) {
+            throw new InvalidInput("header", "max-columns", "a file has at most " + MAX_COLUMNS + " columns; the header has "
+                    + names.size());
+        }
         List<Violation> violations = new ArrayList<>();
         List<List<String>> paths = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
@@ -72,19 +81,19 @@ final class CsvHeader implements RowConverter {
             }
             paths.add(path.orElse(List.of()));
         }
+        Map<List<String>, Integer> columnOfPath = new HashMap<>();
         for (int i = 0; i < paths.size(); i++) {
-            for (int j = i + 1; j < paths.size(); j++) {
-                List<String> a = paths.get(i);
-                List<String> b = paths.get(j);
-                if (a.isEmpty() || b.isEmpty()) {
-                    continue;
-                }
-                if (a.equals(b)) {
-                    violations.add(new Violation("header", "unique", "columns " + (i + 1) + " and " + (j + 1)
-                            + " both fill " + String.join(".", a)));
-                } else if (startsWith(a, b) || startsWith(b, a)) {
-                    violations.add(new Violation("header", "conflict", "column " + String.join(".", a) + " and column "
-                            + String.join(".", b) + " cannot both be set: one is inside the other"));
+            Integer earlier = paths.get(i).isEmpty() ? null : columnOfPath.putIfAbsent(paths.get(i), i);
+            if (earlier != null) {
+                violations.add(new Violation("header", "unique", "columns " + (earlier + 1) + " and " + (i + 1)
+                        + " both fill " + String.join(".", paths.get(i))));
+            }
+        }
+        for (List<String> path : columnOfPath.keySet()) {
+            for (int length = 1; length < path.size(); length++) {
+                if (columnOfPath.containsKey(path.subList(0, length))) {
+                    violations.add(new Violation("header", "conflict", "column " + String.join(".", path.subList(0, length))
+                            + " and column " + String.join(".", path) + " cannot both be set: one is inside the other"));
                 }
             }
         }
@@ -97,7 +106,7 @@ final class CsvHeader implements RowConverter {
             violations.add(new Violation("header", "required", "an event file needs an 'event' or a 'type' column"));
         }
         if (!violations.isEmpty()) {
-            throw new InvalidInput(violations);
+            throw new InvalidInput(violations.subList(0, Math.min(violations.size(), MAX_HEADER_ERRORS)));
         }
         return new CsvHeader(kind, names, List.copyOf(paths), nodes);
     }
@@ -118,7 +127,6 @@ final class CsvHeader implements RowConverter {
                     + " columns as in the header, found " + values.size()));
         }
         ObjectNode message = nodes.objectNode();
-        int eventColumn = paths.indexOf(List.of("event"));
         Optional<EventDictionary.Schema> schema = eventColumn < 0 ? Optional.empty()
                 : EventDictionary.schema(values.get(eventColumn));
         for (int i = 0; i < values.size(); i++) {
@@ -197,10 +205,6 @@ final class CsvHeader implements RowConverter {
         return path.equals(List.of("userId")) || path.equals(List.of("anonymousId"))
                 || path.size() == 3 && path.get(0).equals("context") && path.get(1).equals("identities")
                 || path.equals(List.of("traits", "phone")) || path.equals(List.of("traits", "email"));
-    }
-
-    private static boolean startsWith(List<String> longer, List<String> prefix) {
-        return longer.size() > prefix.size() && longer.subList(0, prefix.size()).equals(prefix);
     }
 
     private static List<String> sorted(Set<String> names) {

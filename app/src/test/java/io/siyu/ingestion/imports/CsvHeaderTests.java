@@ -3,8 +3,11 @@ package io.siyu.ingestion.imports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.siyu.platform.InvalidInput;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -94,6 +97,18 @@ class CsvHeaderTests {
                                 tuple("header", "empty-column"),
                                 tuple("header", "unique"),
                                 tuple("header", "conflict")));
+    }
+
+    @Test
+    void refusesAHostileHeaderQuicklyWithAFewErrors() {
+        List<String> tooMany = Collections.nCopies(30_000, "a");
+        List<String> repeated = Collections.nCopies(CsvHeader.MAX_COLUMNS, "traits.a");
+
+        assertThatThrownBy(() -> CsvHeader.parse(tooMany, Kind.PROFILES, nodes))
+                .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations().getFirst().rule()).isEqualTo("max-columns"));
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThatThrownBy(
+                () -> CsvHeader.parse(repeated, Kind.PROFILES, nodes))
+                .isInstanceOfSatisfying(InvalidInput.class, e -> assertThat(e.violations()).hasSizeLessThanOrEqualTo(20)));
     }
 
     @Test
