@@ -10,6 +10,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -57,12 +59,14 @@ class Importer {
 
     /**
      * @param body the file, already decompressed; read to its end but not closed
-     * @throws InvalidInput for a CSV file without a usable header, or a body that breaks off
+     * @throws InvalidInput for a CSV file without a usable header, or a body that breaks off or is not UTF-8
      * @throws PayloadTooLarge when {@code body} does, with the line reached
      * @throws ServiceUnavailable when the engine cannot take more now, with the line reached
      */
     ImportReport run(TenantId tenant, Kind kind, Format format, InputStream body) throws IOException {
-        var reader = new InputStreamReader(body, StandardCharsets.UTF_8);
+        // REPORT, not the default replacement: a GBK export read as UTF-8 must fail, not import as "�"
+        var reader = new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
         RowReader rows = format == Format.CSV ? RowReader.csv(reader, MAX_ROW_CHARS) : RowReader.jsonLines(reader, MAX_ROW_CHARS);
         Run run = new Run(tenant);
         try {
@@ -71,6 +75,9 @@ class Importer {
                 run.add(row, converter);
             }
             run.flush(converter);
+        } catch (CharacterCodingException e) {
+            throw new InvalidInput("body", "encoding", "the file is not UTF-8 (bytes near line " + rows.line()
+                    + " are not); convert it, e.g. with iconv -f GBK -t UTF-8; " + run.progress());
         } catch (ZipException | EOFException e) {
             throw new InvalidInput("body", "gzip", "the gzip body is corrupt or truncated; " + run.progress());
         } catch (PayloadTooLarge e) {

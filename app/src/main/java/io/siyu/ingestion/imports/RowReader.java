@@ -47,6 +47,11 @@ final class RowReader {
         return new RowReader(in, false, maxRowChars);
     }
 
+    /** The physical line reading has reached. */
+    long line() {
+        return line;
+    }
+
     /** The next non-blank row, or null at the end of the input. */
     @Nullable Row next() throws IOException {
         if (!started) {

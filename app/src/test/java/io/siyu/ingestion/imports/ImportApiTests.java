@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpRequest;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -237,6 +238,18 @@ class ImportApiTests {
         assertThat(response.body().at("/errors/0/rule").asString()).isEqualTo("gzip");
         assertThat(response.body().get("detail").asString()).containsPattern("rows through line [1-4]001 were imported");
         eventually("user_id:t0", 1);
+    }
+
+    @Test
+    void refusesAFileThatIsNotUtf8RatherThanImportingGarbledText() {
+        byte[] gbk = "userId,会员等级\np1,金卡\n".getBytes(Charset.forName("GBK"));
+
+        ImportApi.Response response = api.post("profiles", CSV, gbk, false);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().at("/errors/0/field").asString()).isEqualTo("body");
+        assertThat(response.body().at("/errors/0/rule").asString()).isEqualTo("encoding");
+        assertThat(api.profile("user_id:p1").status()).isEqualTo(404);
     }
 
     @Test
