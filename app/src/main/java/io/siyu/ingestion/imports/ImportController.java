@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -63,7 +64,7 @@ class ImportController {
         }
     }
 
-    private static Format format(String contentType) {
+    private static Format format(@Nullable String contentType) {
         if (contentType == null || contentType.isBlank()) {
             throw new UnsupportedFormat("Content-Type", "required",
                     "send Content-Type text/csv or application/x-ndjson (JSON Lines)");

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,13 +46,17 @@ final class ImportApi {
     }
 
     Response post(String kind, String contentType, HttpRequest.BodyPublisher body, boolean gzip) {
+        return post(kind, contentType, body, gzip ? "gzip" : null);
+    }
+
+    Response post(String kind, String contentType, HttpRequest.BodyPublisher body, @Nullable String contentEncoding) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/v1/import/" + kind))
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .header("X-Siyu-Tenant", tenant)
                 .header("Content-Type", contentType)
                 .POST(body);
-        if (gzip) {
-            request.header("Content-Encoding", "gzip");
+        if (contentEncoding != null) {
+            request.header("Content-Encoding", contentEncoding);
         }
         return send(request.build());
     }

@@ -190,6 +190,18 @@ class ImportApiTests {
     }
 
     @Test
+    void refusesACharsetOtherThanUtf8AndAnUnknownContentEncodingWith415() {
+        ImportApi.Response gbk = api.post("events", "text/csv; charset=GBK", "event,userId\nSigned Up,x\n");
+        ImportApi.Response brotli = api.post("events", CSV,
+                HttpRequest.BodyPublishers.ofString("event,userId\nSigned Up,x\n"), "br");
+
+        assertThat(gbk.status()).isEqualTo(415);
+        assertThat(errors(gbk.body())).containsExactly(tuple(0L, "Content-Type", "charset"));
+        assertThat(brotli.status()).isEqualTo(415);
+        assertThat(errors(brotli.body())).containsExactly(tuple(0L, "Content-Encoding", "enum"));
+    }
+
+    @Test
     void refusesACsvFileWithoutAHeaderRowNamingTheHeader() {
         ImportApi.Response response = api.post("events", CSV, "track,Order Completed,u1\ntrack,Signed Up,u2\n");
         ImportApi.Response blankLinesOnly = api.post("profiles", CSV, "\r\n\r\n");
