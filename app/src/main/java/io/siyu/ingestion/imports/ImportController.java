@@ -106,7 +106,12 @@ class ImportController {
             }
         }
         var body = new PushbackInputStream(new CappedInputStream(in, maxBytes, tooLarge().getMessage()), 1);
-        int first = body.read();
+        int first;
+        try {
+            first = body.read();
+        } catch (ZipException | EOFException e) {
+            throw new InvalidInput("body", "gzip", "the gzip body is corrupt or truncated; no rows were imported");
+        }
         if (first == -1) {
             throw empty();
         }

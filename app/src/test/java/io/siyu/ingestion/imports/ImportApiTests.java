@@ -305,7 +305,7 @@ class ImportApiTests {
         assertThat(firstRowsVisibleMidway[0]).isTrue();
         // buffering 150,000 rows as JSON trees would take several hundred MB; a chunk of 1,000 takes a few
         assertThat(heapMidway[0] - heapBefore).as("heap growth while streaming, MB: %d", (heapMidway[0] - heapBefore) >> 20)
-                .isLessThan(128L * 1024 * 1024);
+                .isLessThan(64L * 1024 * 1024);
         await().atMost(Duration.ofSeconds(60)).until(
                 () -> api.profile("user_id:big-499").body().at("/stats/eventCount").asLong() == rows / 500);
     }

@@ -59,10 +59,14 @@ class RowReaderTests {
     void readsJsonLinesAsTheyWereWrittenSkippingBlankLines(
             @ForAll @Size(max = 20) List<@StringLength(max = 30) String> lines) throws IOException {
         List<String> written = lines.stream().map(l -> l.replaceAll("[\r\n]", " ")).toList();
+        String file = String.join("\n", written);
 
-        List<Row> rows = readAll(RowReader.jsonLines(new StringReader(String.join("\n", written)), 1_000));
+        List<Row> rows = readAll(RowReader.jsonLines(new StringReader(file), 1_000));
 
-        assertThat(rows).extracting(Row::raw).isEqualTo(written.stream().filter(l -> !l.isBlank()).toList());
+        // a BOM is dropped at the start of the file only
+        String withoutBom = file.startsWith("\uFEFF") ? file.substring(1) : file;
+        List<String> expected = withoutBom.isEmpty() ? List.of() : List.of(withoutBom.split("\n", -1));
+        assertThat(rows).extracting(Row::raw).isEqualTo(expected.stream().filter(l -> !l.isBlank()).toList());
     }
 
     @Example
