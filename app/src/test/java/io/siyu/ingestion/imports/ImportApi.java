@@ -33,6 +33,10 @@ final class ImportApi {
         return base;
     }
 
+    String tenant() {
+        return tenant;
+    }
+
     Response post(String kind, String contentType, String body) {
         return post(kind, contentType, body.getBytes(StandardCharsets.UTF_8), false);
     }

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -262,6 +263,27 @@ class ImportApiTests {
         assertThat(response.body().at("/errors/0/field").asString()).isEqualTo("body");
         assertThat(response.body().at("/errors/0/rule").asString()).isEqualTo("encoding");
         assertThat(api.profile("user_id:p1").status()).isEqualTo(404);
+    }
+
+    @Test
+    void refusesADeclaredLengthOverTheLimitBeforeReadingTheBody() throws IOException {
+        try (var socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /api/v1/import/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + ImportApi.ADMIN_TOKEN + "\r\nX-Siyu-Tenant: " + api.tenant() + "\r\nContent-Type: text/csv\r\n"
+                    + "Content-Length: " + (64L * 1024 * 1024 + 1) + "\r\nConnection: close\r\n\r\nevent,userId\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            // read what has come rather than to the end: the server may wait to drain the body it refused
+            var response = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            for (int n; !response.toString().contains("max-size") && (n = socket.getInputStream().read(buffer)) > 0; ) {
+                response.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+
+            assertThat(response.toString()).startsWith("HTTP/1.1 413").contains("\"rule\":\"max-size\"");
+        }
     }
 
     @Test
