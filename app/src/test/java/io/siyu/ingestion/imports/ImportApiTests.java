@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -344,8 +345,8 @@ class ImportApiTests {
         return found.getFirst();
     }
 
-    private static List<org.assertj.core.groups.Tuple> errors(JsonNode body) {
-        List<org.assertj.core.groups.Tuple> errors = new ArrayList<>();
+    private static List<Tuple> errors(JsonNode body) {
+        List<Tuple> errors = new ArrayList<>();
         for (JsonNode error : body.path("errors")) {
             errors.add(tuple(error.path("line").asLong(0), error.path("field").asString(), error.path("rule").asString()));
         }
