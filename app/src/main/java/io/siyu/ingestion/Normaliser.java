@@ -314,7 +314,7 @@ public class Normaliser {
             return null;
         }
         if (value.isString()) {
-            return value.stringValue();
+            return wellFormed(value.stringValue());
         }
         if (value.isBoolean()) {
             return value.booleanValue();
@@ -326,6 +326,37 @@ public class Normaliser {
             return value.doubleValue();
         }
         return new Traits.Json(value.toString());
+    }
+
+    /**
+     * JSON may carry half a surrogate pair ("\\ud83d" alone); UTF-8 cannot, so such a char becomes
+     * U+FFFD here, once, rather than '?' somewhere later.
+     */
+    static String wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+                if (!paired) {
+                    return repair(s);
+                }
+                i++;
+            }
+        }
+        return s;
+    }
+
+    private static String repair(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                out.append(c).append(s.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     private @Nullable Instant instant(JsonNode message, String field, String p, List<Violation> violations) {

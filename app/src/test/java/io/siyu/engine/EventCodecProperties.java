@@ -49,7 +49,9 @@ class EventCodecProperties {
 
     @Provide
     Arbitrary<Event> events() {
-        Arbitrary<String> text = Arbitraries.strings().withChars("abc中文😀 \"\\\n").ofMaxLength(30);
+        // whole code points only: the normaliser never hands the engine half a surrogate pair
+        Arbitrary<String> text = Arbitraries.strings().withChars("abc中文 \"\\\n").ofMaxLength(30)
+                .flatMap(s -> Arbitraries.of("", "😀", "𠀀").map(emoji -> s + emoji));
         Arbitrary<Identifier> ids = Arbitraries.of(IdentifierType.values()).flatMap(type ->
                 Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(20).map(v -> new Identifier(type, v)));
         Arbitrary<Traits> traits = Arbitraries.maps(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8),

@@ -91,6 +91,15 @@ class NormaliserTest {
                 "timestamp/format");
     }
 
+    @Test
+    void replacesHalfSurrogatePairsInTraitsSoTheLogKeepsWhatWasSent() {
+        var outcome = normalise("{\"type\":\"identify\",\"userId\":\"u\",\"traits\":{\"nick\":\"a\\ud83d b 😀\"}}");
+        Event event = ((Normaliser.Outcome.Accepted) outcome).event();
+        assertThat(event.traits().get("nick")).isEqualTo("a\uFFFD b 😀");
+        Event decoded = io.siyu.engine.EventCodec.decode(3, 1, io.siyu.engine.EventCodec.encode(event));
+        assertThat(decoded.traits().get("nick")).isEqualTo("a\uFFFD b 😀");
+    }
+
     @Property(tries = 500)
     void neverThrowsOnArbitraryMessages(@ForAll("messages") JsonNode message) {
         var outcome = normaliser.normalise(TENANT, message, null, "batch[0]", now, null, "http");
