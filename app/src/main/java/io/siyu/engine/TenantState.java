@@ -164,7 +164,14 @@ public final class TenantState {
         int eventId = events.id(statName(event));
         int channel = event.channel() == null ? -1 : channels.id(event.channel());
         int source = event.source() == null ? -1 : channels.id(event.source());
-        profile.recordEvent(eventId, event.timestamp(), epochDay(event.timestamp()), channel, source);
+        int day = epochDay(event.timestamp());
+        profile.recordEvent(eventId, event.timestamp(), day, channel, source);
+        if (event.revenueFen() > 0) {
+            profile.recordAmount(day, eventId, event.revenueFen());
+        }
+        for (String category : event.categories()) {
+            profile.recordCategoryEvent(day, eventId, categories.id(category));
+        }
         int categoryWeight = switch (event.name()) {
             case "Order Completed" -> {
                 profile.recordOrder(Math.max(0, event.revenueFen()), event.timestamp());
@@ -199,6 +206,11 @@ public final class TenantState {
             case ALIAS -> "Aliased";
             case MERGE -> "Merged";
         };
+    }
+
+    /** The day of an instant in the tenant's zone, as days since 1970-01-01. */
+    public static int epochDayOf(long timestamp) {
+        return epochDay(timestamp);
     }
 
     static int epochDay(long timestamp) {

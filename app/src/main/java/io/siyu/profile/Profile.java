@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What Siyu knows about one person: traits plus statistics kept current by every event. Owned by
@@ -20,6 +21,9 @@ public final class Profile {
     private int eventCount;
     private int[] countsByEvent = EMPTY;
     private final DailyCounters daily;
+    /** Per day: events by category, key (day, event, category), and money by event, key (day, event). */
+    private @Nullable DailySums byCategory;
+    private @Nullable DailySums money;
     private int orderCount;
     private long totalSpendFen;
     private long lastOrderAt = Long.MIN_VALUE;
@@ -38,6 +42,32 @@ public final class Profile {
     private Profile(DailyCounters daily, Traits traits) {
         this.daily = daily;
         this.traits = traits;
+    }
+
+    /** Counts an event of a category on a day, for windowed counts filtered by category. */
+    public void recordCategoryEvent(int epochDay, int eventId, int categoryId) {
+        if (byCategory == null) {
+            byCategory = new DailySums();
+        }
+        byCategory.add(DailySums.key(epochDay, eventId, categoryId), 1);
+    }
+
+    /** Adds money (fen) of an event on a day, for windowed sums. */
+    public void recordAmount(int epochDay, int eventId, long fen) {
+        if (money == null) {
+            money = new DailySums();
+        }
+        money.add(DailySums.key(epochDay, eventId), fen);
+    }
+
+    /** Events of one category in {@code [fromDay, toDay]}. */
+    public long countInCategory(int eventId, int categoryId, int fromDay, int toDay) {
+        return byCategory == null ? 0 : byCategory.sum(eventId, categoryId, fromDay, toDay);
+    }
+
+    /** Money in fen of one event in {@code [fromDay, toDay]}. */
+    public long amountFen(int eventId, int fromDay, int toDay) {
+        return money == null ? 0 : money.sum(eventId, -1, fromDay, toDay);
     }
 
     /**
@@ -113,6 +143,18 @@ public final class Profile {
             countsByEvent[i] += other.countsByEvent[i];
         }
         daily.absorb(other.daily);
+        if (other.byCategory != null) {
+            if (byCategory == null) {
+                byCategory = new DailySums();
+            }
+            byCategory.absorb(other.byCategory);
+        }
+        if (other.money != null) {
+            if (money == null) {
+                money = new DailySums();
+            }
+            money.absorb(other.money);
+        }
         orderCount += other.orderCount;
         totalSpendFen += other.totalSpendFen;
         lastOrderAt = Math.max(lastOrderAt, other.lastOrderAt);
@@ -213,6 +255,8 @@ public final class Profile {
         out.writeInt(eventCount);
         writeInts(out, countsByEvent);
         daily.write(out);
+        writeSums(out, byCategory);
+        writeSums(out, money);
         out.writeInt(orderCount);
         out.writeLong(totalSpendFen);
         out.writeLong(lastOrderAt);
@@ -230,6 +274,8 @@ public final class Profile {
         int eventCount = in.readInt();
         int[] countsByEvent = readInts(in);
         DailyCounters daily = DailyCounters.read(in);
+        DailySums byCategory = readSums(in);
+        DailySums money = readSums(in);
         int orderCount = in.readInt();
         long totalSpend = in.readLong();
         long lastOrderAt = in.readLong();
@@ -239,6 +285,8 @@ public final class Profile {
         int originChannel = in.readInt();
         int originSource = in.readInt();
         Profile profile = new Profile(daily, Traits.read(in));
+        profile.byCategory = byCategory;
+        profile.money = money;
         profile.firstSeen = firstSeen;
         profile.lastSeen = lastSeen;
         profile.eventCount = eventCount;
@@ -252,6 +300,17 @@ public final class Profile {
         profile.originChannel = originChannel;
         profile.originSource = originSource;
         return profile;
+    }
+
+    private static void writeSums(DataOutput out, @Nullable DailySums sums) throws IOException {
+        out.writeBoolean(sums != null);
+        if (sums != null) {
+            sums.write(out);
+        }
+    }
+
+    private static @Nullable DailySums readSums(DataInput in) throws IOException {
+        return in.readBoolean() ? DailySums.read(in) : null;
     }
 
     private static void writeInts(DataOutput out, int[] values) throws IOException {

@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * name, or {@code writeKey} in the body. Limits are Segment's: 32 KB per message, 500 KB per batch.
  */
 @RestController
-class SegmentController {
+class TrackingController {
 
     static final int MAX_MESSAGE_BYTES = 32 * 1024;
     static final int MAX_BATCH_BYTES = 500 * 1024;
@@ -45,7 +45,7 @@ class SegmentController {
     private final JsonMapper json;
     private final ObjectReader elementReader;
 
-    SegmentController(Intake intake, Credentials credentials, JsonMapper json) {
+    TrackingController(Intake intake, Credentials credentials, JsonMapper json) {
         this.intake = intake;
         this.credentials = credentials;
         this.json = json;

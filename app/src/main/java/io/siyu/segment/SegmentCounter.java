@@ -1,0 +1,144 @@
+package io.siyu.segment;
+
+import io.siyu.engine.TenantState;
+import io.siyu.segment.condition.Condition;
+import io.siyu.segment.condition.ConditionEvaluator;
+import io.siyu.segment.condition.ConditionPlanner;
+import io.siyu.segment.condition.Operand;
+import io.siyu.segment.condition.PropertyFilter;
+import java.util.ArrayList;
+import java.util.List;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Evaluates a condition over every person of a tenant into a bitmap. Tag tests are bitmap
+ * operations; the other tests run only over the people that the cheaper tests left, in the order
+ * the planner gives ("has_tag" before traits before windowed counts), so a selective tag makes a
+ * windowed count cheap.
+ */
+final class SegmentCounter {
+
+    private final TenantState state;
+    private final TagBook tags;
+    private final ProfileFacts facts;
+
+    SegmentCounter(TenantState state, long now) {
+        this.state = state;
+        this.tags = state.part(TagExtension.ID, TagBook.class);
+        this.facts = new ProfileFacts(state, now);
+    }
+
+    /**
+     * The people matching the condition.
+     *
+     * @throws UnsupportedCondition when a windowed count filters on a property the engine keeps no counters for
+     */
+    RoaringBitmap members(Condition condition) {
+        requireSupported(condition);
+        return evaluate(ConditionPlanner.order(condition), everybody());
+    }
+
+    /** Live people: known, not merged into someone else. */
+    RoaringBitmap everybody() {
+        RoaringBitmap all = new RoaringBitmap();
+        int n = state.graph().size();
+        for (int p = 0; p < n; p++) {
+            if (state.profile(p) != null && !state.graph().isMerged(p)) {
+                all.add(p);
+            }
+        }
+        return all;
+    }
+
+    private RoaringBitmap evaluate(Condition condition, RoaringBitmap candidates) {
+        return switch (condition) {
+            case Condition.HasTag hasTag -> RoaringBitmap.and(tags.members(hasTag.tag()), candidates);
+            case Condition.InSegment inSegment -> new RoaringBitmap();
+            case Condition.And and -> {
+                RoaringBitmap result = candidates;
+                for (Condition child : and.children()) {
+                    if (result.isEmpty()) {
+                        break;
+                    }
+                    result = evaluate(child, result);
+                }
+                yield result;
+            }
+            case Condition.Or or -> {
+                RoaringBitmap result = new RoaringBitmap();
+                RoaringBitmap remaining = candidates;
+                for (Condition child : or.children()) {
+                    if (remaining.isEmpty()) {
+                        break;
+                    }
+                    RoaringBitmap matched = evaluate(child, remaining);
+                    result.or(matched);
+                    remaining = RoaringBitmap.andNot(remaining, matched);
+                }
+                yield result;
+            }
+            case Condition.Not not -> RoaringBitmap.andNot(candidates, evaluate(not.child(), candidates));
+            default -> filter(condition, candidates);
+        };
+    }
+
+    private RoaringBitmap filter(Condition leaf, RoaringBitmap candidates) {
+        RoaringBitmap result = new RoaringBitmap();
+        IntIterator it = candidates.getIntIterator();
+        while (it.hasNext()) {
+            int person = it.next();
+            if (ConditionEvaluator.evaluate(leaf, facts.of(person))) {
+                result.add(person);
+            }
+        }
+        return result;
+    }
+
+    /** A condition this engine cannot answer faithfully; rejected rather than answered wrongly. */
+    static final class UnsupportedCondition extends RuntimeException {
+        UnsupportedCondition(String message) {
+            super(message);
+        }
+    }
+
+    static void requireSupported(Condition condition) {
+        List<Operand> operands = new ArrayList<>();
+        collect(condition, operands);
+        for (Operand operand : operands) {
+            List<PropertyFilter> where = switch (operand) {
+                case Operand.Count count -> count.where();
+                case Operand.Sum sum -> sum.where().isEmpty() ? List.of() : null;
+                default -> List.of();
+            };
+            if (where == null) {
+                throw new UnsupportedCondition("sum(...) cannot filter on event properties yet: money is kept per event and day");
+            }
+            if (!ProfileFacts.supports(where)) {
+                throw new UnsupportedCondition("count(... where ...) supports one filter, category = \"…\", for now");
+            }
+        }
+    }
+
+    private static void collect(Condition condition, List<Operand> into) {
+        switch (condition) {
+            case Condition.And and -> and.children().forEach(c -> collect(c, into));
+            case Condition.Or or -> or.children().forEach(c -> collect(c, into));
+            case Condition.Not not -> collect(not.child(), into);
+            case Condition.Comparison c -> add(c.left(), into);
+            case Condition.Between b -> add(b.operand(), into);
+            case Condition.In in -> add(in.operand(), into);
+            case Condition.IsMissing m -> add(m.operand(), into);
+            case Condition.IsPresent p -> add(p.operand(), into);
+            case Condition.HasTag t -> { }
+            case Condition.InSegment s -> { }
+        }
+    }
+
+    private static void add(Operand operand, List<Operand> into) {
+        into.add(operand);
+        if (operand instanceof Operand.DaysSince since) {
+            add(since.of(), into);
+        }
+    }
+}
