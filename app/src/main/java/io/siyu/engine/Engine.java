@@ -215,6 +215,7 @@ public final class Engine implements AutoCloseable {
                         fresh.apply(event);
                     }
                 });
+                fresh.rebuiltFrom(partition.stateOf(tenant), clock.millis());
                 partition.tenants.put(tenant, fresh);
                 partition.snapshotAll();
                 done.complete(fresh.lastAppliedSeq());

@@ -36,6 +36,12 @@ public interface EngineExtension {
         /** Time passed without events (called about once a minute): for rules that time alone changes. */
         default void tick(TenantState state, long now) {}
 
+        /**
+         * This fresh state replaced {@code previous} after the tenant was rebuilt from the log (an
+         * un-merge): keep what does not come from the log, such as definitions.
+         */
+        default void rebuiltFrom(Part previous, TenantState state, long now) {}
+
         /** Adds the tags this extension holds for a person, for the profile view. */
         default void tagsOf(int person, java.util.List<String> into) {}
 

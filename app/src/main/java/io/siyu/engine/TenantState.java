@@ -85,6 +85,15 @@ public final class TenantState {
         }
     }
 
+    void rebuiltFrom(TenantState previous, long now) {
+        for (var entry : parts.entrySet()) {
+            EngineExtension.Part old = previous.parts.get(entry.getKey());
+            if (old != null) {
+                entry.getValue().rebuiltFrom(old, this, now);
+            }
+        }
+    }
+
     void tick(long now) {
         for (EngineExtension.Part part : parts.values()) {
             part.tick(this, now);

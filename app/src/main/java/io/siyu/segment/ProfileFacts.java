@@ -26,6 +26,7 @@ final class ProfileFacts implements PersonFacts {
 
     private final TenantState state;
     private final TagBook tags;
+    private final SegmentBook segments;
     private final long now;
     private final int today;
     private @Nullable Profile profile;
@@ -34,6 +35,7 @@ final class ProfileFacts implements PersonFacts {
     ProfileFacts(TenantState state, long now) {
         this.state = state;
         this.tags = state.part(TagExtension.ID, TagBook.class);
+        this.segments = state.part(SegmentExtension.ID, SegmentBook.class);
         this.now = now;
         this.today = TenantState.epochDayOf(now);
     }
@@ -123,7 +125,7 @@ final class ProfileFacts implements PersonFacts {
 
     @Override
     public boolean inSegment(String segment) {
-        return false; // saved segments arrive with segment definitions; until then nobody is in one
+        return segments.inSegment(segment, person);
     }
 
     private int fromDay(Duration window) {

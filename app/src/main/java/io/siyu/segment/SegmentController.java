@@ -11,7 +11,15 @@ import io.siyu.segment.condition.ConditionSyntaxError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import io.siyu.platform.NotFound;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,10 +32,116 @@ class SegmentController {
 
     record CountRequest(@Nullable JsonNode condition) {}
 
-    private final Engine engine;
+    record DefineRequest(@Nullable JsonNode condition, @Nullable String kind, @Nullable String group) {}
 
-    SegmentController(Engine engine) {
+    /** A saved segment or rule tag, with its current size. */
+    record SegmentView(String name, String kind, String condition, @Nullable String group, long people) {}
+
+    private final Engine engine;
+    private final SegmentDefinitions definitions;
+
+    SegmentController(Engine engine, SegmentDefinitions definitions) {
         this.engine = engine;
+        this.definitions = definitions;
+    }
+
+    /** Saves a dynamic segment ({@code "kind": "segment"}, the default) or a rule tag ({@code "tag"}). */
+    @PutMapping("/{name}")
+    SegmentView define(TenantId tenant, @PathVariable String name, @RequestBody DefineRequest request) {
+        validName(name);
+        Condition condition = parse(request.condition());
+        Definition.Kind kind = switch (request.kind() == null ? "segment" : request.kind()) {
+            case "segment" -> Definition.Kind.SEGMENT;
+            case "tag" -> Definition.Kind.TAG;
+            default -> throw new InvalidInput("kind", "enum", "kind must be 'segment' or 'tag'");
+        };
+        if (request.group() != null) {
+            validName(request.group());
+        }
+        Definition definition = Definition.of(name, kind, condition, request.group());
+        try {
+            SegmentCounter.requireSupported(condition);
+        } catch (SegmentCounter.UnsupportedCondition e) {
+            throw new InvalidInput("condition", "unsupported", e.getMessage());
+        }
+        definitions.save(tenant, definition);
+        long now = engine.clock().millis();
+        long people = engine.ask(tenant.value(), state -> state.part(SegmentExtension.ID, SegmentBook.class)
+                .define(state, definition, now));
+        return new SegmentView(name, kind.name().toLowerCase(java.util.Locale.ROOT), condition.toText(), request.group(), people);
+    }
+
+    @GetMapping
+    java.util.List<SegmentView> list(TenantId tenant) {
+        return engine.ask(tenant.value(), state -> {
+            SegmentBook book = state.part(SegmentExtension.ID, SegmentBook.class);
+            return book.definitions().stream().map(d -> new SegmentView(d.name(),
+                    d.kind().name().toLowerCase(java.util.Locale.ROOT), d.condition().toText(), d.group(),
+                    book.members(state, d.name()).getLongCardinality())).toList();
+        });
+    }
+
+    @DeleteMapping("/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(TenantId tenant, @PathVariable String name) {
+        if (!definitions.delete(tenant, name)) {
+            throw new NotFound("no segment or rule tag '" + name + "'");
+        }
+        engine.ask(tenant.value(), state -> {
+            state.part(SegmentExtension.ID, SegmentBook.class).remove(state, name);
+            return null;
+        });
+    }
+
+    /** Members, paged by person index: pass the answer's {@code next} as {@code after}. */
+    @GetMapping("/{name}/people")
+    Map<String, Object> people(TenantId tenant, @PathVariable String name,
+            @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "-1") int after) {
+        if (limit < 1 || limit > 10_000) {
+            throw new InvalidInput("limit", "range", "limit must be 1–10000");
+        }
+        return engine.ask(tenant.value(), state -> {
+            SegmentBook book = state.part(SegmentExtension.ID, SegmentBook.class);
+            if (book.definitions().stream().noneMatch(d -> d.name().equals(name))) {
+                throw new NotFound("no segment or rule tag '" + name + "'");
+            }
+            var members = book.members(state, name);
+            var ids = new java.util.ArrayList<String>();
+            var it = members.getIntIterator();
+            it.advanceIfNeeded(after + 1);
+            int last = after;
+            while (it.hasNext() && ids.size() < limit) {
+                last = it.next();
+                ids.add(io.siyu.identity.PersonId.of(tenant.value(), last).toString());
+            }
+            Map<String, Object> page = new LinkedHashMap<>();
+            page.put("total", members.getLongCardinality());
+            page.put("people", ids);
+            page.put("next", it.hasNext() ? last : -1);
+            return page;
+        });
+    }
+
+    /** Recent entries and exits, newest first. */
+    @GetMapping("/{name}/history")
+    java.util.List<Map<String, Object>> history(TenantId tenant, @PathVariable String name,
+            @RequestParam(defaultValue = "100") int limit) {
+        return engine.ask(tenant.value(), state -> state.part(SegmentExtension.ID, SegmentBook.class)
+                .history(name, Math.min(Math.max(limit, 1), 1000)).stream().map(c -> {
+                    Map<String, Object> change = new LinkedHashMap<>();
+                    change.put("at", java.time.Instant.ofEpochMilli(c.at()));
+                    change.put("person", io.siyu.identity.PersonId.of(tenant.value(), c.person()).toString());
+                    change.put("event", c.entered()
+                            ? (c.kind() == Definition.Kind.TAG ? "Tag Assigned" : "Segment Entered")
+                            : (c.kind() == Definition.Kind.TAG ? "Tag Removed" : "Segment Exited"));
+                    return change;
+                }).toList());
+    }
+
+    private static void validName(String name) {
+        if (name.isBlank() || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInput("name", "format", "names are 1–64 characters without control characters");
+        }
     }
 
     /**

@@ -54,7 +54,8 @@ final class SegmentCounter {
     private RoaringBitmap evaluate(Condition condition, RoaringBitmap candidates) {
         return switch (condition) {
             case Condition.HasTag hasTag -> RoaringBitmap.and(tags.members(hasTag.tag()), candidates);
-            case Condition.InSegment inSegment -> new RoaringBitmap();
+            case Condition.InSegment inSegment -> RoaringBitmap.and(
+                    state.part(SegmentExtension.ID, SegmentBook.class).members(state, inSegment.segment()), candidates);
             case Condition.And and -> {
                 RoaringBitmap result = candidates;
                 for (Condition child : and.children()) {

@@ -98,6 +98,11 @@ public final class TagBook implements EngineExtension.Part {
         });
     }
 
+    /** Replaces the members of one tag (a rule tag's recomputation). */
+    public void replaceTag(String tag, RoaringBitmap people) {
+        members[idOf(tag)] = people.clone();
+    }
+
     /** @return true when the person had the tag */
     public boolean remove(int person, String tag) {
         int id = names.find(tag);
