@@ -42,8 +42,14 @@ record Definition(String name, Kind kind, Condition condition, @Nullable String 
             case Condition.In in -> operand(in.operand(), events, flags);
             case Condition.IsMissing m -> operand(m.operand(), events, flags);
             case Condition.IsPresent p -> operand(p.operand(), events, flags);
-            case Condition.HasTag t -> flags[0] = true;
-            case Condition.InSegment s -> flags[0] = true;
+            case Condition.HasTag t -> {
+                flags[0] = true;
+                flags[1] = true; // the tag may be a rule tag that time changes
+            }
+            case Condition.InSegment s -> {
+                flags[0] = true;
+                flags[1] = true; // the segment may be one that time changes
+            }
         }
     }
 
