@@ -118,7 +118,7 @@ public final class ConditionParser {
             pos++;
             countPredicate(start);
             expectSymbol("(", "'('");
-            Token name = expectString("a " + lower(start) + " name in double quotes");
+            Token name = expectString(isWord(start, "has_tag") ? "a tag name in double quotes" : "a segment name in double quotes");
             expectSymbol(")", "')'");
             return build(name, () -> isWord(start, "has_tag")
                     ? new HasTag(name.text()) : new InSegment(name.text()));

@@ -88,6 +88,16 @@ class ConditionJsonTest {
         assertThat(error("{\"and\":[]}")).hasMessage("and: expected a non-empty array of conditions");
     }
 
+    @Test
+    void holdsToTheParserLimitsOnNestingAndPredicates() {
+        String deep = "{\"not\":".repeat(51) + "{\"has_tag\":\"vip\"}" + "}".repeat(51);
+        String wide = "{\"or\":[" + "{\"has_tag\":\"vip\"},".repeat(200) + "{\"has_tag\":\"x\"}]}";
+
+        assertThat(error(deep)).hasMessage("not" + ".not".repeat(50) + ": nesting is deeper than 50 levels of and, or and not");
+        assertThat(error(wide)).hasMessage("or[200].has_tag: a condition may test at most 200 predicates");
+        assertThat(read("{\"not\":".repeat(50) + "{\"has_tag\":\"vip\"}" + "}".repeat(50))).isInstanceOf(Condition.Not.class);
+    }
+
     private static Condition read(String json) {
         return ConditionJson.fromJson(tree(json));
     }
