@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * <p>Values are immutable and compare by structure. {@link And} and {@link Or} are n-ary and kept
  * flat (an {@code And} never holds an {@code And}), so {@code ConditionParser.parse(c.toText())}
- * and {@code ConditionJson.fromJson(ConditionJson.toJson(c))} both equal {@code c}. Constructors
+ * and {@code ConditionJson.fromJson(ConditionJson.toJson(c))} both equal {@code c} (for conditions
+ * within the parser's limits on nesting and predicates). Constructors
  * refuse literals that cannot suit their operand (e.g. {@code count(...) >= "x"}) with an
  * {@link IllegalArgumentException}.
  */

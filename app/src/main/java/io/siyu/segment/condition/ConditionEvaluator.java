@@ -87,7 +87,12 @@ public final class ConditionEvaluator {
             }
             case In in -> {
                 Object value = value(in.operand(), facts);
-                yield in.values().stream().anyMatch(v -> compare(value, Op.EQ, v));
+                for (Value candidate : in.values()) {
+                    if (compare(value, Op.EQ, candidate)) {
+                        yield true;
+                    }
+                }
+                yield false;
             }
             case IsMissing m -> value(m.operand(), facts) == null;
             case IsPresent p -> value(p.operand(), facts) != null;

@@ -49,7 +49,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Example: {@code age >= 25 and has_tag("vip")} is
  * {@code {"and":[{"compare":{"left":{"trait":"age"},"op":">=","right":25}},{"has_tag":"vip"}]}}.
  *
- * <p>Numbers are read exactly when the JSON reader keeps decimals (a {@code DecimalNode}); read
+ * <p>The parser's limits hold here too: at most {@value ConditionParser#MAX_DEPTH} nested
+ * {@code and}/{@code or}/{@code not} and {@value ConditionParser#MAX_PREDICATES} predicates.
+ * Numbers are read exactly when the JSON reader keeps decimals (a {@code DecimalNode}); read
  * with doubles, a number with more than 15 significant digits may change. Unknown properties are
  * refused, not ignored, so a typo never silently widens a segment.
  */
@@ -97,7 +99,7 @@ public final class ConditionJson {
      * @throws ConditionJsonError naming the path of the first node that is not valid
      */
     public static Condition fromJson(JsonNode json) {
-        return condition(json, "");
+        return condition(json, "", 0, new int[1]);
     }
 
     private static void children(ArrayNode array, List<Condition> children) {
@@ -138,11 +140,19 @@ public final class ConditionJson {
         };
     }
 
-    private static Condition condition(JsonNode node, String path) {
+    /** @param predicates how many predicates were read so far, a one-element counter */
+    private static Condition condition(JsonNode node, String path, int depth, int[] predicates) {
         String kind = single(node, path, Set.of("and", "or", "not", "compare", "between", "in", "missing", "present",
                 "has_tag", "in_segment"), "a condition");
         JsonNode body = node.get(kind);
         String at = join(path, kind);
+        boolean group = kind.equals("and") || kind.equals("or") || kind.equals("not");
+        if (group && depth >= ConditionParser.MAX_DEPTH) {
+            throw new ConditionJsonError(at, "nesting is deeper than " + ConditionParser.MAX_DEPTH + " levels of and, or and not");
+        }
+        if (!group && ++predicates[0] > ConditionParser.MAX_PREDICATES) {
+            throw new ConditionJsonError(at, "a condition may test at most " + ConditionParser.MAX_PREDICATES + " predicates");
+        }
         return switch (kind) {
             case "and", "or" -> {
                 if (!body.isArray() || body.isEmpty()) {
@@ -150,11 +160,11 @@ public final class ConditionJson {
                 }
                 List<Condition> children = new ArrayList<>();
                 for (int i = 0; i < body.size(); i++) {
-                    children.add(condition(body.get(i), at + "[" + i + "]"));
+                    children.add(condition(body.get(i), at + "[" + i + "]", depth + 1, predicates));
                 }
                 yield kind.equals("and") ? Condition.and(children) : Condition.or(children);
             }
-            case "not" -> new Not(condition(body, at));
+            case "not" -> new Not(condition(body, at, depth + 1, predicates));
             case "compare" -> {
                 fields(body, at, "left", "op", "right");
                 Operand left = operand(body.get("left"), join(at, "left"));
@@ -166,7 +176,7 @@ public final class ConditionJson {
                 fields(body, at, "operand", "low", "high");
                 Operand operand = operand(body.get("operand"), join(at, "operand"));
                 Value low = value(body.get("low"), join(at, "low"));
-                build(join(at, "low"), () -> new Between(operand, low, low));
+                check(join(at, "low"), () -> Checks.valueSuits(operand, Op.GE, low));
                 Value high = value(body.get("high"), join(at, "high"));
                 yield build(join(at, "high"), () -> new Between(operand, low, high));
             }
@@ -181,7 +191,7 @@ public final class ConditionJson {
                 for (int i = 0; i < array.size(); i++) {
                     String itemPath = join(at, "values") + "[" + i + "]";
                     Value value = value(array.get(i), itemPath);
-                    build(itemPath, () -> new In(operand, List.of(value)));
+                    check(itemPath, () -> Checks.valueSuits(operand, Op.EQ, value));
                     values.add(value);
                 }
                 yield new In(operand, values);
@@ -317,6 +327,13 @@ public final class ConditionJson {
             throw new ConditionJsonError(join(path, name), "is required");
         }
         return value;
+    }
+
+    private static void check(String path, Runnable rule) {
+        build(path, () -> {
+            rule.run();
+            return path;
+        });
     }
 
     private static <T> T build(String path, Supplier<T> constructor) {

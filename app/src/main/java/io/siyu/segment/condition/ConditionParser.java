@@ -48,6 +48,7 @@ public final class ConditionParser {
     public static final int MAX_DEPTH = 50;
     public static final int MAX_PREDICATES = 200;
 
+    private static final String CONDITION = "a condition";
     private static final List<String> OPERATORS = List.of("=", "!=", "<", "<=", ">", ">=", "contains", "starts_with",
             "between", "in", "is");
 
@@ -110,7 +111,7 @@ public final class ConditionParser {
         if (acceptSymbol("(")) {
             enter(start);
             Condition inner = or();
-            expectSymbol(")", "')' or 'and', 'or'");
+            expectSymbol(")", "'and', 'or' or ')'");
             depth--;
             return inner;
         }
@@ -118,7 +119,7 @@ public final class ConditionParser {
             pos++;
             countPredicate(start);
             expectSymbol("(", "'('");
-            Token name = expectString("a " + lower(start) + " name in double quotes");
+            Token name = expectString(isWord(start, "has_tag") ? "a tag name in double quotes" : "a segment name in double quotes");
             expectSymbol(")", "')'");
             return build(name, () -> isWord(start, "has_tag")
                     ? new HasTag(name.text()) : new InSegment(name.text()));
@@ -128,7 +129,7 @@ public final class ConditionParser {
 
     private Condition predicate() {
         Token start = peek();
-        Operand operand = operand("a condition");
+        Operand operand = operand(CONDITION);
         countPredicate(start);
         Token at = peek();
         Op op = op(at);
@@ -171,8 +172,7 @@ public final class ConditionParser {
     private Operand operand(String what) {
         Token token = peek();
         if (token.type != Type.WORD) {
-            throw expected(what, List.of("trait", "stat", "count(...)", "sum(...)", "days_since(...)", "has_tag(...)",
-                    "in_segment(...)", "not", "("));
+            throw expected(what, alternatives(what));
         }
         String word = lower(token);
         switch (word) {
@@ -224,12 +224,19 @@ public final class ConditionParser {
                     return new Operand.StatRef(stat);
                 }
                 if (ConditionText.RESERVED.contains(word)) {
-                    throw expected(what, List.of("trait", "stat", "count(...)", "sum(...)", "days_since(...)"));
+                    throw expected(what, alternatives(what));
                 }
                 pos++;
                 return new Operand.Trait(token.text());
             }
         }
+    }
+
+    private static List<String> alternatives(String what) {
+        return what.equals(CONDITION)
+                ? List.of("trait", "stat", "count(...)", "sum(...)", "days_since(...)", "has_tag(...)", "in_segment(...)",
+                        "not", "(")
+                : List.of("time stat", "trait");
     }
 
     private PropertyFilter filter() {

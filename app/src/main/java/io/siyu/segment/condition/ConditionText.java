@@ -10,6 +10,7 @@ import io.siyu.segment.condition.Condition.IsMissing;
 import io.siyu.segment.condition.Condition.IsPresent;
 import io.siyu.segment.condition.Condition.Not;
 import io.siyu.segment.condition.Condition.Or;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -183,7 +184,7 @@ final class ConditionText {
     }
 
     private static Set<String> reserved() {
-        java.util.HashSet<String> words = new java.util.HashSet<>(List.of("and", "or", "not", "between", "in", "is",
+        Set<String> words = new HashSet<>(List.of("and", "or", "not", "between", "in", "is",
                 "missing", "present", "contains", "starts_with", "where", "true", "false", "has_tag", "in_segment",
                 "count", "sum", "days_since", "trait"));
         for (Stat stat : Stat.values()) {

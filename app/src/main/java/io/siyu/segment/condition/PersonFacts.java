@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
  */
 public interface PersonFacts {
 
-    /** The trait's value as a {@link String}, {@link Long}, {@link Double} or {@link Boolean}; null when not set. */
+    /**
+     * The trait's value as a {@link String}, {@link Long}, {@link Double} or {@link Boolean}; null when
+     * not set. Any other value (e.g. a nested JSON trait) counts as present but compares with nothing.
+     */
     @Nullable Object trait(String name);
 
     /**

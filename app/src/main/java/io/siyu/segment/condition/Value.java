@@ -35,10 +35,6 @@ public sealed interface Value {
         public static Decimal of(String digits) {
             return new Decimal(new BigDecimal(digits));
         }
-
-        public static Decimal of(long number) {
-            return new Decimal(BigDecimal.valueOf(number));
-        }
     }
 
     record Bool(boolean value) implements Value {}
