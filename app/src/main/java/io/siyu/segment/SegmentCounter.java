@@ -107,6 +107,14 @@ final class SegmentCounter {
         List<Operand> operands = new ArrayList<>();
         collect(condition, operands);
         for (Operand operand : operands) {
+            java.time.Duration window = switch (operand) {
+                case Operand.Count count -> count.window().toDuration();
+                case Operand.Sum sum -> sum.window().toDuration();
+                default -> java.time.Duration.ofDays(1);
+            };
+            if (window.toMillis() % 86_400_000L != 0) {
+                throw new UnsupportedCondition("windows are whole days (30d, 2w), because behaviour is counted per day");
+            }
             List<PropertyFilter> where = switch (operand) {
                 case Operand.Count count -> count.where();
                 case Operand.Sum sum -> sum.where().isEmpty() ? List.of() : null;

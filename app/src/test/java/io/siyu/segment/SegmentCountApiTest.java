@@ -65,5 +65,7 @@ class SegmentCountApiTest extends ApiTest {
         var unsupported = adminPost("/api/v1/segments/count", brand,
                 "{\"condition\":\"count(\\\"Product Viewed\\\" where brand = \\\"x\\\", 7d) > 0\"}");
         assertThat(body(unsupported).path("errors").get(0).path("rule").asString()).isEqualTo("unsupported");
+        var hours = adminPost("/api/v1/segments/count", brand, "{\"condition\":\"count(\\\"Logged In\\\", 12h) > 0\"}");
+        assertThat(body(hours).path("errors").get(0).path("message").asString()).contains("whole days");
     }
 }
