@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -38,6 +39,24 @@ public final class SegmentBook implements EngineExtension.Part {
     private final Map<String, RoaringBitmap> segments = new LinkedHashMap<>();
     private final Deque<Change> history = new ArrayDeque<>();
     private long lastFullEvaluation = Long.MIN_VALUE;
+    /** Live people (known, not merged away); built on first use, then kept current by events. */
+    private @Nullable RoaringBitmap people;
+
+    /** Everybody a segment can contain. Do not modify the result. */
+    RoaringBitmap people(TenantState state) {
+        if (people == null) {
+            RoaringBitmap all = new RoaringBitmap();
+            int n = state.graph().size();
+            for (int p = 0; p < n; p++) {
+                if (state.profile(p) != null && !state.graph().isMerged(p)) {
+                    all.add(p);
+                }
+            }
+            all.runOptimize();
+            people = all;
+        }
+        return people;
+    }
 
     /** Installs or replaces a definition and evaluates it over everybody; returns its size. */
     long define(TenantState state, Definition definition, long now) {
@@ -87,6 +106,9 @@ public final class SegmentBook implements EngineExtension.Part {
 
     @Override
     public void applied(TenantState state, Event event, int person) {
+        if (people != null) {
+            people.add(person);
+        }
         if (definitions.isEmpty()) {
             return;
         }
@@ -113,6 +135,9 @@ public final class SegmentBook implements EngineExtension.Part {
 
     @Override
     public void merged(TenantState state, int from, int into) {
+        if (people != null) {
+            people.remove(from);
+        }
         for (RoaringBitmap members : segments.values()) {
             members.remove(from);
         }

@@ -36,19 +36,14 @@ final class SegmentCounter {
      */
     RoaringBitmap members(Condition condition) {
         requireSupported(condition);
-        return evaluate(ConditionPlanner.order(condition), everybody());
+        RoaringBitmap everybody = everybody();
+        RoaringBitmap members = evaluate(ConditionPlanner.order(condition), everybody);
+        return members == everybody ? everybody.clone() : members; // callers own the answer
     }
 
     /** Live people: known, not merged into someone else. */
     RoaringBitmap everybody() {
-        RoaringBitmap all = new RoaringBitmap();
-        int n = state.graph().size();
-        for (int p = 0; p < n; p++) {
-            if (state.profile(p) != null && !state.graph().isMerged(p)) {
-                all.add(p);
-            }
-        }
-        return all;
+        return state.part(SegmentExtension.ID, SegmentBook.class).people(state);
     }
 
     private RoaringBitmap evaluate(Condition condition, RoaringBitmap candidates) {
