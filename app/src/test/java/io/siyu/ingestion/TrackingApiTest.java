@@ -14,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class SegmentApiTest extends ApiTest {
+class TrackingApiTest extends ApiTest {
 
     @Test
     void tracksAnEventIntoTheProfile() {
