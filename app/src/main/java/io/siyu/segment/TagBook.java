@@ -100,7 +100,8 @@ public final class TagBook implements EngineExtension.Part {
 
     /** Replaces the members of one tag (a rule tag's recomputation). */
     public void replaceTag(String tag, RoaringBitmap people) {
-        members[idOf(tag)] = people.clone();
+        int id = idOf(tag); // may grow the arrays: index only after
+        members[id] = people.clone();
     }
 
     /** @return true when the person had the tag */
