@@ -23,7 +23,7 @@ class TagBookTest {
             }
         }
         assertThat(book.members("r297").toArray()).containsExactly(297, 298);
-        assertThat(book.has(298, "a298")).isFalse();
+        assertThat(book.has(297, "a298")).isFalse();
         assertThat(book.has(298, "r297")).isTrue();
         assertThat(book.members("x299").toArray()).containsExactly(299);
         assertThat(book.counts()).hasSize(300);
