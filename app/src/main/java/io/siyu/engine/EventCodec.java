@@ -3,9 +3,8 @@ package io.siyu.engine;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.IdentifierType;
 import io.siyu.profile.Traits;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +64,17 @@ public final class EventCodec {
      * @throws IllegalStateException when the bytes are not an event of a known version
      */
     public static Event decode(int tenant, long seq, byte[] body) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
+        return decode(tenant, seq, body, 0, body.length);
+    }
+
+    /**
+     * Decodes the event in {@code body[offset, offset + length)}, as replay finds it inside a log row.
+     *
+     * @throws IllegalStateException when the bytes are not an event of a known version
+     */
+    public static Event decode(int tenant, long seq, byte[] body, int offset, int length) {
+        try {
+            ByteReader in = new ByteReader(body, offset, length);
             byte version = in.readByte();
             if (version != VERSION) {
                 throw new IllegalStateException("event " + seq + " has unknown codec version " + version);
@@ -111,7 +120,7 @@ public final class EventCodec {
         }
     }
 
-    private static @Nullable String readNullable(DataInputStream in) throws IOException {
+    private static @Nullable String readNullable(DataInput in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
     }
 
@@ -120,7 +129,7 @@ public final class EventCodec {
         out.write(b);
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
+    private static byte[] readBytes(DataInput in) throws IOException {
         byte[] b = new byte[in.readInt()];
         in.readFully(b);
         return b;

@@ -18,8 +18,8 @@ public final class Bench {
             case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.out.println("""
-                        usage: ./siyu bench ingest [--runs 3] [--seconds 30] [--short-seconds 20] [--warmup 10]
-                                                   [--connections 16] [--single-connections 128] [--people 200000]
+                        usage: ./siyu bench ingest [--runs 3] [--seconds 30] [--short-seconds 20] [--warmup 30]
+                                                   [--connections 16] [--single-connections 256] [--people 200000]
                                ./siyu bench heap [--people 1000000] [--events-per-person 20]
                                ./siyu bench jmh [regex] [JMH options]""");
                 if (!command.equals("help")) {

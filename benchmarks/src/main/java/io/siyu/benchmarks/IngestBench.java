@@ -119,7 +119,7 @@ final class IngestBench {
 
     /** (1) Batches of 100 on /v1/batch, closed loop. */
     private void batch() throws IOException, InterruptedException {
-        int warmup = args.integer("warmup", 10);
+        int warmup = args.integer("warmup", 30);
         report.line("# warm-up: %d s of batches", warmup);
         load.closedLoop(batches, connections, warmup);
         drainMillis();

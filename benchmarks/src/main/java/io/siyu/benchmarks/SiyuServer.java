@@ -105,11 +105,20 @@ final class SiyuServer implements AutoCloseable {
         return (System.nanoTime() - started) / 1_000_000;
     }
 
-    /** CPU time used so far by the server JVM and, separately, by its PostgreSQL processes. */
+    /**
+     * CPU time used so far by the server JVM and, separately, by its PostgreSQL processes (the
+     * postmaster, found through its pid file because pg_ctl detaches it, and its backends).
+     */
     double[] cpuSeconds() {
-        ProcessHandle jvm = process.toHandle();
-        double own = seconds(jvm);
-        double database = jvm.descendants().mapToDouble(SiyuServer::seconds).sum();
+        double own = seconds(process.toHandle());
+        double database = 0;
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("data/pg/postmaster.pid")).getFirst().trim());
+            database = ProcessHandle.of(pid).map(pg -> seconds(pg) + pg.descendants().mapToDouble(SiyuServer::seconds).sum())
+                    .orElse(0.0);
+        } catch (IOException | RuntimeException e) {
+            database = Double.NaN; // not running yet or not embedded: reported as unknown
+        }
         return new double[] {own, database};
     }
 
