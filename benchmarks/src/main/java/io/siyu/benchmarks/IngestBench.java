@@ -146,7 +146,7 @@ final class IngestBench {
 
     /** (2) One event per request on /v1/track, closed loop. */
     private void single() throws IOException, InterruptedException {
-        load.closedLoop(singles, singleConnections, 5);
+        load.closedLoop(singles, singleConnections, args.integer("single-warmup", 15));
         drainMillis();
         List<Double> rates = new ArrayList<>();
         for (int r = 1; r <= runs; r++) {
