@@ -19,7 +19,8 @@ public final class Bench {
             default -> {
                 System.out.println("""
                         usage: ./siyu bench ingest [--runs 3] [--seconds 30] [--short-seconds 20] [--warmup 30]
-                                                   [--connections 16] [--single-connections 256] [--single-warmup 15] [--people 200000]
+                                                   [--connections 16] [--single-connections 256] [--single-warmup 15]
+                                                   [--latency-rate 20000 (only without the batch phase)] [--people 200000]
                                ./siyu bench heap [--people 1000000] [--events-per-person 20]
                                ./siyu bench jmh [regex] [JMH options]""");
                 if (!command.equals("help")) {

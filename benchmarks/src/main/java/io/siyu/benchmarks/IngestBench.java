@@ -80,7 +80,7 @@ final class IngestBench {
             SiyuServer.Restore first = server.start();
             report.line("# server ready in %,d ms", first.readyMillis());
             prepare();
-            if (phases.contains("batch") || phases.contains("latency")) {
+            if (phases.contains("batch")) {
                 batch();
             }
             if (phases.contains("single")) {
@@ -165,7 +165,14 @@ final class IngestBench {
 
     /** (3) Open loop at half the batch maximum; latency from when each request was due. */
     private void latency() throws IOException, InterruptedException {
-        double rate = batchMedian / 2 / 100;
+        if (Double.isNaN(batchMedian)) {
+            int warmup = args.integer("warmup", 30);
+            report.line("# warm-up: %d s of batches (no batch phase to take the rate from)", warmup);
+            load.closedLoop(batches, connections, warmup);
+            drainMillis();
+        }
+        double offered = Double.isNaN(batchMedian) ? args.integer("latency-rate", 20_000) : batchMedian / 2;
+        double rate = offered / 100;
         List<Double> p50s = new ArrayList<>(), p99s = new ArrayList<>(), p999s = new ArrayList<>();
         for (int r = 1; r <= runs; r++) {
             Load.Result result = load.openLoop(batches, connections, shortSeconds, rate);
