@@ -21,6 +21,7 @@ public final class Bench {
                         usage: ./siyu bench ingest [--runs 3] [--seconds 30] [--short-seconds 20] [--warmup 30]
                                                    [--connections 16] [--single-connections 256] [--single-warmup 15]
                                                    [--latency-rate 20000 (only without the batch phase)] [--people 200000]
+                                                   [--events 400000] [--phases batch,single,latency,replay,peer]
                                ./siyu bench heap [--people 1000000] [--events-per-person 20]
                                ./siyu bench jmh [regex] [JMH options]""");
                 if (!command.equals("help")) {
