@@ -27,37 +27,42 @@ public final class EventCodec {
     public static byte[] encode(Event event) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + event.properties().length + event.context().length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeByte(event.kind().ordinal());
-            out.writeUTF(event.name());
-            out.writeLong(event.timestamp());
-            out.writeLong(event.receivedAt());
-            out.writeUTF(event.messageId());
-            out.writeByte(event.identifiers().size());
-            for (Identifier id : event.identifiers()) {
-                out.writeByte(id.type().ordinal());
-                out.writeUTF(id.value());
-            }
-            event.traits().write(out);
-            out.writeLong(event.revenueFen());
-            writeNullable(out, event.orderId());
-            out.writeByte(event.categories().size());
-            for (String category : event.categories()) {
-                out.writeUTF(category);
-            }
-            writeNullable(out, event.channel());
-            writeNullable(out, event.source());
-            out.writeByte(event.sealed().size());
-            for (Event.Sealed s : event.sealed()) {
-                out.writeUTF(s.field());
-                writeBytes(out, s.ciphertext());
-            }
-            writeBytes(out, event.properties());
-            writeBytes(out, event.context());
+            encode(event, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** Writes the log form of {@code event} to {@code out}, as the log writer does straight into its COPY buffer. */
+    static void encode(Event event, DataOutputStream out) throws IOException {
+        out.writeByte(VERSION);
+        out.writeByte(event.kind().ordinal());
+        out.writeUTF(event.name());
+        out.writeLong(event.timestamp());
+        out.writeLong(event.receivedAt());
+        out.writeUTF(event.messageId());
+        out.writeByte(event.identifiers().size());
+        for (Identifier id : event.identifiers()) {
+            out.writeByte(id.type().ordinal());
+            out.writeUTF(id.value());
+        }
+        event.traits().write(out);
+        out.writeLong(event.revenueFen());
+        writeNullable(out, event.orderId());
+        out.writeByte(event.categories().size());
+        for (String category : event.categories()) {
+            out.writeUTF(category);
+        }
+        writeNullable(out, event.channel());
+        writeNullable(out, event.source());
+        out.writeByte(event.sealed().size());
+        for (Event.Sealed s : event.sealed()) {
+            out.writeUTF(s.field());
+            writeBytes(out, s.ciphertext());
+        }
+        writeBytes(out, event.properties());
+        writeBytes(out, event.context());
     }
 
     /**

@@ -40,13 +40,12 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
 
     @Override
     public void append(List<Event> events) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(events.size() * 512);
+        CopyBuffer buffer = new CopyBuffer(events.size() * 768);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.write(COPY_HEADER);
             out.writeInt(0);
             out.writeInt(0);
             for (Event event : events) {
-                byte[] body = EventCodec.encode(event);
                 out.writeShort(4);
                 out.writeInt(8);
                 out.writeLong(event.seq());
@@ -54,8 +53,12 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
                 out.writeInt(event.tenant());
                 out.writeInt(8);
                 out.writeLong(event.receivedAt() * 1000 - PG_EPOCH_OFFSET_MICROS);
-                out.writeInt(body.length);
-                out.write(body);
+                out.flush();
+                int lengthAt = buffer.size();
+                out.writeInt(0); // the body's length, known once it is written
+                EventCodec.encode(event, out);
+                out.flush();
+                buffer.putInt(lengthAt, buffer.size() - lengthAt - 4);
             }
             out.writeShort(-1);
         } catch (IOException e) {
@@ -66,8 +69,7 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
             try {
                 CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                         "COPY event_log (seq, tenant_id, received_at, body) FROM STDIN (FORMAT binary)");
-                byte[] bytes = buffer.toByteArray();
-                copy.writeToCopy(bytes, 0, bytes.length);
+                copy.writeToCopy(buffer.array(), 0, buffer.size());
                 copy.endCopy();
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -76,6 +78,27 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not write " + events.size() + " events to the log", e);
+        }
+    }
+
+    /**
+     * The COPY data of one group, encoded in place: no byte array per event and no copy of the
+     * whole group at the end.
+     */
+    private static final class CopyBuffer extends ByteArrayOutputStream {
+        CopyBuffer(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        void putInt(int at, int value) {
+            buf[at] = (byte) (value >>> 24);
+            buf[at + 1] = (byte) (value >>> 16);
+            buf[at + 2] = (byte) (value >>> 8);
+            buf[at + 3] = (byte) value;
         }
     }
 
