@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    /** Events handed from the replay reader to the replay applier at a time. */
+    private static final int REPLAY_BATCH = 1_024;
 
     /** Tuning. */
     public record Settings(int partitions, int maxGroupCommit, int snapshotEvery, int queueCapacity) {
@@ -102,11 +105,7 @@ public final class Engine implements AutoCloseable {
         }
         lastSeq = eventLog.lastSeq();
         replayTarget = lastSeq - replayFrom;
-        eventLog.replay(replayFrom, 0, event -> {
-            Partition partition = partitionOf(event.tenant());
-            partition.stateOf(event.tenant()).apply(event);
-            replayed.incrementAndGet();
-        });
+        replay(replayFrom);
         log.info("Engine restored to seq {} in {} ms ({} events replayed from seq {})", lastSeq,
                 (System.nanoTime() - started) / 1_000_000, replayed.get(), replayFrom);
         running = true;
@@ -140,6 +139,77 @@ public final class Engine implements AutoCloseable {
             done.add(f);
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /**
+     * Replays the log past {@code afterSeq} on two threads: this one reads and decodes, a second
+     * applies in log order. Reading, decoding and applying each cost about the same per event, so
+     * overlapping them is what lets a restart keep up with PostgreSQL streaming the log out.
+     */
+    private void replay(long afterSeq) {
+        BlockingQueue<List<Event>> batches = new ArrayBlockingQueue<>(64);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread applier = Thread.ofPlatform().name("siyu-replay-apply").start(() -> {
+            while (true) {
+                List<Event> batch;
+                try {
+                    batch = batches.take();
+                } catch (InterruptedException e) {
+                    continue; // only the empty batch ends the applier, so the reader can never block forever
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                if (failure.get() != null) {
+                    continue; // drain after a failure; the reader stops at its next event
+                }
+                try {
+                    for (Event event : batch) {
+                        partitionOf(event.tenant()).stateOf(event.tenant()).apply(event);
+                    }
+                    replayed.addAndGet(batch.size());
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        });
+        List<Event> batch = new ArrayList<>(REPLAY_BATCH);
+        try {
+            eventLog.replay(afterSeq, 0, event -> {
+                RuntimeException failed = failure.get();
+                if (failed != null) {
+                    throw failed;
+                }
+                batch.add(event);
+                if (batch.size() == REPLAY_BATCH) {
+                    handOver(batches, List.copyOf(batch));
+                    batch.clear();
+                }
+            });
+            if (!batch.isEmpty()) {
+                handOver(batches, List.copyOf(batch));
+            }
+        } finally {
+            handOver(batches, List.of());
+            try {
+                applier.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while replaying the event log", e);
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    private static void handOver(BlockingQueue<List<Event>> batches, List<Event> batch) {
+        try {
+            batches.put(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while replaying the event log", e);
+        }
     }
 
     /**

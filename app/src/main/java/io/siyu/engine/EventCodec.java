@@ -3,9 +3,8 @@ package io.siyu.engine;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.IdentifierType;
 import io.siyu.profile.Traits;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,44 +27,59 @@ public final class EventCodec {
     public static byte[] encode(Event event) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + event.properties().length + event.context().length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeByte(event.kind().ordinal());
-            out.writeUTF(event.name());
-            out.writeLong(event.timestamp());
-            out.writeLong(event.receivedAt());
-            out.writeUTF(event.messageId());
-            out.writeByte(event.identifiers().size());
-            for (Identifier id : event.identifiers()) {
-                out.writeByte(id.type().ordinal());
-                out.writeUTF(id.value());
-            }
-            event.traits().write(out);
-            out.writeLong(event.revenueFen());
-            writeNullable(out, event.orderId());
-            out.writeByte(event.categories().size());
-            for (String category : event.categories()) {
-                out.writeUTF(category);
-            }
-            writeNullable(out, event.channel());
-            writeNullable(out, event.source());
-            out.writeByte(event.sealed().size());
-            for (Event.Sealed s : event.sealed()) {
-                out.writeUTF(s.field());
-                writeBytes(out, s.ciphertext());
-            }
-            writeBytes(out, event.properties());
-            writeBytes(out, event.context());
+            encode(event, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
+    /** Writes the log form of {@code event} to {@code out}, as the log writer does straight into its COPY buffer. */
+    static void encode(Event event, DataOutputStream out) throws IOException {
+        out.writeByte(VERSION);
+        out.writeByte(event.kind().ordinal());
+        out.writeUTF(event.name());
+        out.writeLong(event.timestamp());
+        out.writeLong(event.receivedAt());
+        out.writeUTF(event.messageId());
+        out.writeByte(event.identifiers().size());
+        for (Identifier id : event.identifiers()) {
+            out.writeByte(id.type().ordinal());
+            out.writeUTF(id.value());
+        }
+        event.traits().write(out);
+        out.writeLong(event.revenueFen());
+        writeNullable(out, event.orderId());
+        out.writeByte(event.categories().size());
+        for (String category : event.categories()) {
+            out.writeUTF(category);
+        }
+        writeNullable(out, event.channel());
+        writeNullable(out, event.source());
+        out.writeByte(event.sealed().size());
+        for (Event.Sealed s : event.sealed()) {
+            out.writeUTF(s.field());
+            writeBytes(out, s.ciphertext());
+        }
+        writeBytes(out, event.properties());
+        writeBytes(out, event.context());
+    }
+
     /**
      * @throws IllegalStateException when the bytes are not an event of a known version
      */
     public static Event decode(int tenant, long seq, byte[] body) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
+        return decode(tenant, seq, body, 0, body.length);
+    }
+
+    /**
+     * Decodes the event in {@code body[offset, offset + length)}, as replay finds it inside a log row.
+     *
+     * @throws IllegalStateException when the bytes are not an event of a known version
+     */
+    public static Event decode(int tenant, long seq, byte[] body, int offset, int length) {
+        try {
+            ByteReader in = new ByteReader(body, offset, length);
             byte version = in.readByte();
             if (version != VERSION) {
                 throw new IllegalStateException("event " + seq + " has unknown codec version " + version);
@@ -111,7 +125,7 @@ public final class EventCodec {
         }
     }
 
-    private static @Nullable String readNullable(DataInputStream in) throws IOException {
+    private static @Nullable String readNullable(DataInput in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
     }
 
@@ -120,7 +134,7 @@ public final class EventCodec {
         out.write(b);
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
+    private static byte[] readBytes(DataInput in) throws IOException {
         byte[] b = new byte[in.readInt()];
         in.readFully(b);
         return b;

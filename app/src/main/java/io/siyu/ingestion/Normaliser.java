@@ -368,6 +368,10 @@ public class Normaliser {
             violations.add(new Violation(p + field, "format", field + " must be an ISO-8601 date-time string"));
             return null;
         }
+        Instant common = commonIsoInstant(node.stringValue());
+        if (common != null) {
+            return common;
+        }
         try {
             return OffsetDateTime.parse(node.stringValue()).toInstant();
         } catch (DateTimeParseException e) {
@@ -380,6 +384,72 @@ public class Normaliser {
                 return null;
             }
         }
+    }
+
+    /**
+     * Parses the one shape nearly every SDK sends, {@code 2026-11-25T10:00:00[.fraction](Z|+08:00)},
+     * without the general ISO parser, which took about a tenth of the CPU of a batch; anything else
+     * (and anything out of range) returns null and goes to {@link OffsetDateTime#parse}, so what is
+     * accepted and how it is read does not change.
+     */
+    static @Nullable Instant commonIsoInstant(String s) {
+        int n = s.length();
+        if (n < 20 || n > 35 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+                || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        int i = 19;
+        int nanos = 0;
+        if (s.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && i - start < 9 && Character.isDigit(s.charAt(i))) {
+                nanos = nanos * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            if (i == start || i < n && Character.isDigit(s.charAt(i))) {
+                return null;
+            }
+            for (int k = i - start; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds;
+        if (i == n - 1 && s.charAt(i) == 'Z') {
+            offsetSeconds = 0;
+        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
+            int offsetHours = digits(s, i + 1, 2), offsetMinutes = digits(s, i + 4, 2);
+            if (offsetHours < 0 || offsetHours > 18 || offsetMinutes < 0 || offsetMinutes > 59
+                    || offsetHours == 18 && offsetMinutes > 0) {
+                return null;
+            }
+            offsetSeconds = (s.charAt(i) == '-' ? -1 : 1) * (offsetHours * 3_600 + offsetMinutes * 60);
+        } else {
+            return null;
+        }
+        if (day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return null;
+        }
+        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600 + minute * 60 + second - offsetSeconds, nanos);
+    }
+
+    /** The non-negative number in {@code s[from, from + count)}, or -1 when it is not all ASCII digits. */
+    private static int digits(String s, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static @Nullable EventKind kindOf(@Nullable String type) {

@@ -28,6 +28,18 @@ public final class RequestBodies {
             throw tooLarge(limit, what);
         }
         InputStream in = request.getInputStream();
+        if (!gzip && declared > 0) {
+            // The length is known and within the limit: read into an array of exactly that size.
+            // readNBytes(limit + 1) would allocate 16 KB chunks per request, most of them empty;
+            // that was 43% of the allocation of single-event requests.
+            byte[] bytes = new byte[(int) declared];
+            int read = in.readNBytes(bytes, 0, bytes.length);
+            if (read < bytes.length) {
+                throw new InvalidInput("body", "length",
+                        "the body ended after " + read + " of the " + declared + " bytes its Content-Length announced");
+            }
+            return bytes;
+        }
         if (gzip) {
             try {
                 in = new GZIPInputStream(in);

@@ -1,0 +1,94 @@
+package io.siyu.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostgresEventLogTest {
+
+    @TempDir
+    static Path data;
+
+    static EmbeddedPostgres postgres;
+    static PostgresEventLog log;
+
+    @BeforeAll
+    static void startDatabase() throws Exception {
+        postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true).start();
+        String schema;
+        try (var in = PostgresEventLogTest.class.getResourceAsStream("/db/migration/V1__foundation.sql")) {
+            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute(schema);
+        }
+        log = new PostgresEventLog(postgres.getPostgresDatabase());
+        List<Event> first = new ArrayList<>();
+        for (long seq = 1; seq <= 2_500; seq++) {
+            first.add(withTenant(EventCodecTest.sample(seq, "Product Viewed " + seq), seq % 2 == 0 ? 7 : 8));
+        }
+        log.append(first);
+        log.append(List.of(withTenant(EventCodecTest.sample(2_501, "Order Completed 订单"), 7)));
+    }
+
+    @AfterAll
+    static void stopDatabase() throws IOException {
+        postgres.close();
+    }
+
+    private static Event withTenant(Event e, int tenant) {
+        return new Event(tenant, e.seq(), e.kind(), e.name(), e.timestamp(), e.receivedAt(), e.messageId(), e.identifiers(),
+                e.traits(), e.revenueFen(), e.orderId(), e.categories(), e.channel(), e.source(), e.sealed(),
+                e.properties(), e.context());
+    }
+
+    @Test
+    void replaysEveryEventInOrderExactlyAsAppended() {
+        List<Event> replayed = new ArrayList<>();
+        log.replay(0, 0, replayed::add);
+        assertThat(replayed).hasSize(2_501);
+        for (int i = 0; i < replayed.size(); i++) {
+            Event event = replayed.get(i);
+            assertThat(event.seq()).isEqualTo(i + 1);
+            Event expected = withTenant(EventCodecTest.sample(i + 1, i == 2_500 ? "Order Completed 订单" : "Product Viewed " + (i + 1)),
+                    i == 2_500 || (i + 1) % 2 == 0 ? 7 : 8);
+            assertThat(event.tenant()).isEqualTo(expected.tenant());
+            assertThat(EventCodec.encode(event)).isEqualTo(EventCodec.encode(expected));
+        }
+        assertThat(log.lastSeq()).isEqualTo(2_501);
+    }
+
+    @Test
+    void replaysFromAPositionAndForOneTenant() {
+        List<Long> after = new ArrayList<>();
+        log.replay(2_400, 0, e -> after.add(e.seq()));
+        assertThat(after).hasSize(101).first().isEqualTo(2_401L);
+        List<Event> tenant8 = new ArrayList<>();
+        log.replay(0, 8, tenant8::add);
+        assertThat(tenant8).hasSize(1_250).allMatch(e -> e.tenant() == 8);
+    }
+
+    @Test
+    void leavesTheConnectionUsableWhenTheSinkFails() {
+        assertThatThrownBy(() -> log.replay(0, 0, e -> {
+            if (e.seq() == 10) {
+                throw new IllegalStateException("stop at 10");
+            }
+        })).hasMessage("stop at 10");
+        List<Long> again = new ArrayList<>();
+        log.replay(2_490, 0, e -> again.add(e.seq()));
+        assertThat(again).hasSize(11);
+    }
+}

@@ -1,0 +1,33 @@
+package io.siyu.benchmarks;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code ./siyu bench}: {@code ingest} (end-to-end load against a child server),
+ * {@code heap} (bytes per profile) and {@code jmh [regex]} (the micro-benchmarks).
+ */
+public final class Bench {
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "help" : args[0];
+        switch (command) {
+            case "ingest" -> IngestBench.run(new Args(args, 1));
+            case "heap" -> HeapBench.run(new Args(args, 1));
+            case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            default -> {
+                System.out.println("""
+                        usage: ./siyu bench ingest [--runs 3] [--seconds 30] [--short-seconds 20] [--warmup 30]
+                                                   [--connections 16] [--single-connections 256] [--single-warmup 15]
+                                                   [--latency-rate 20000 (only without the batch phase)] [--people 200000]
+                                                   [--events 400000] [--phases batch,single,latency,replay,peer]
+                               ./siyu bench heap [--people 1000000] [--events-per-person 20]
+                               ./siyu bench jmh [regex] [JMH options]""");
+                if (!command.equals("help")) {
+                    System.exit(2);
+                }
+            }
+        }
+    }
+}

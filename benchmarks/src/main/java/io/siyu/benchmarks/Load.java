@@ -1,0 +1,155 @@
+package io.siyu.benchmarks;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Drives pre-serialised requests over keep-alive connections, one platform thread and one
+ * request in flight per connection. Closed loop measures the most the server sustains; open loop
+ * sends at a fixed rate and measures latency from when each request was <em>due</em>, so a
+ * stalled server cannot hide its stall by slowing the client (coordinated omission).
+ */
+final class Load {
+
+    /** What one run did. */
+    record Result(long requests, long events, long errors, double seconds, Histogram latencyMicros, long reconnects) {
+        double eventsPerSecond() {
+            return events / seconds;
+        }
+    }
+
+    private final InetSocketAddress server;
+    private final AtomicLong ids;
+
+    /** @param ids the source of message-id numbers, shared by every run against one server */
+    Load(InetSocketAddress server, AtomicLong ids) {
+        this.server = server;
+        this.ids = ids;
+    }
+
+    Result closedLoop(List<Payloads.Request> requests, int connections, double seconds) {
+        return run(requests, connections, seconds, 0);
+    }
+
+    /** @param requestsPerSecond total over all connections */
+    Result openLoop(List<Payloads.Request> requests, int connections, double seconds, double requestsPerSecond) {
+        return run(requests, connections, seconds, requestsPerSecond);
+    }
+
+    private Result run(List<Payloads.Request> requests, int connections, double seconds, double rate) {
+        if (requests.size() < connections) {
+            throw new IllegalArgumentException("need at least one request per connection");
+        }
+        long start = System.nanoTime() + 50_000_000L;
+        long end = start + (long) (seconds * 1e9);
+        List<Worker> workers = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            List<Payloads.Request> own = new ArrayList<>();
+            for (int i = c; i < requests.size(); i += connections) {
+                own.add(requests.get(i));
+            }
+            long interval = rate > 0 ? (long) (1e9 * connections / rate) : 0;
+            long first = start + (rate > 0 ? interval * c / connections : 0);
+            workers.add(new Worker(own, first, end, interval));
+        }
+        List<Thread> threads = workers.stream().map(w -> Thread.ofPlatform().name("load").start(w)).toList();
+        for (Thread thread : threads) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis((long) seconds + 120));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        Histogram latency = new Histogram(60_000_000L, 3);
+        long requestsDone = 0, events = 0, errors = 0, reconnects = 0, last = start;
+        for (Worker w : workers) {
+            latency.add(w.latency);
+            requestsDone += w.requests;
+            events += w.events;
+            errors += w.errors;
+            reconnects += w.connection.reconnects();
+            last = Math.max(last, w.finished);
+        }
+        return new Result(requestsDone, events, errors, (last - start) / 1e9, latency, reconnects);
+    }
+
+    private final class Worker implements Runnable {
+        final List<Payloads.Request> own;
+        final long first;
+        final long end;
+        final long interval;
+        final HttpConnection connection = new HttpConnection(server);
+        final Histogram latency = new Histogram(60_000_000L, 3);
+        long requests;
+        long events;
+        long errors;
+        long finished;
+
+        Worker(List<Payloads.Request> own, long first, long end, long interval) {
+            this.own = own;
+            this.first = first;
+            this.end = end;
+            this.interval = interval;
+        }
+
+        @Override
+        public void run() {
+            int next = 0;
+            long due = first;
+            try {
+                while (true) {
+                    long now = System.nanoTime();
+                    if (interval > 0) {
+                        while (now < due) {
+                            LockSupport.parkNanos(due - now);
+                            now = System.nanoTime();
+                        }
+                    } else {
+                        due = Math.max(now, first);
+                        while (now < due) {
+                            LockSupport.parkNanos(due - now);
+                            now = System.nanoTime();
+                        }
+                    }
+                    if (due >= end) {
+                        break;
+                    }
+                    Payloads.Request request = own.get(next);
+                    next = next + 1 == own.size() ? 0 : next + 1;
+                    request.stamp(ids.getAndIncrement() * 128);
+                    int status;
+                    try {
+                        status = connection.exchange(request.bytes());
+                    } catch (IOException e) {
+                        errors++;
+                        if (errors > 100) {
+                            throw new IllegalStateException("too many connection errors, last: " + e, e);
+                        }
+                        continue;
+                    }
+                    long done = System.nanoTime();
+                    latency.recordValue(Math.min(60_000_000L, Math.max(1, (done - due) / 1_000)));
+                    if (status == 200) {
+                        requests++;
+                        events += request.events();
+                    } else {
+                        errors++;
+                    }
+                    finished = done;
+                    if (interval > 0) {
+                        due += interval;
+                    }
+                }
+            } finally {
+                connection.close();
+            }
+        }
+    }
+}
