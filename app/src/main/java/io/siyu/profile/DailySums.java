@@ -6,9 +6,8 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Sparse per-day totals of one person, keyed by a long the caller composes (day and event, or
- * day, event and category), with long values: event counts per category, or money in fen per
- * event. Sorted by key, so a window is a contiguous slice when the day is the key's high part.
+ * Sparse per-day money of one person, keyed by (day, event), with long values in fen. Sorted by
+ * key, so a window is a contiguous slice.
  */
 public final class DailySums {
 
@@ -20,11 +19,6 @@ public final class DailySums {
     /** Key for (day, event): windows over one event are contiguous. */
     public static long key(int epochDay, int eventId) {
         return ((long) epochDay << 40) | ((long) eventId << 20);
-    }
-
-    /** Key for (day, event, facet value) such as a category. */
-    public static long key(int epochDay, int eventId, int facetId) {
-        return ((long) epochDay << 40) | ((long) (eventId & 0xFFFFF) << 20) | (facetId & 0xFFFFF);
     }
 
     public void add(long key, long delta) {
@@ -57,8 +51,7 @@ public final class DailySums {
     }
 
     /**
-     * Sum over days {@code [fromDay, toDay]} of entries whose event matches and, when
-     * {@code facetId >= 0}, whose facet matches (facet -1: any facet, 0-keyed entries included).
+     * Sum over days {@code [fromDay, toDay]} of one event (pass {@code facetId} -1).
      */
     public long sum(int eventId, int facetId, int fromDay, int toDay) {
         long from = (long) fromDay << 40;

@@ -22,7 +22,7 @@ public final class Profile {
     private int[] countsByEvent = EMPTY;
     private final DailyCounters daily;
     /** Per day: events by category, key (day, event, category), and money by event, key (day, event). */
-    private @Nullable DailySums byCategory;
+    private @Nullable FacetCounters byCategory;
     private @Nullable DailySums money;
     private int orderCount;
     private long totalSpendFen;
@@ -47,9 +47,9 @@ public final class Profile {
     /** Counts an event of a category on a day, for windowed counts filtered by category. */
     public void recordCategoryEvent(int epochDay, int eventId, int categoryId) {
         if (byCategory == null) {
-            byCategory = new DailySums();
+            byCategory = new FacetCounters();
         }
-        byCategory.add(DailySums.key(epochDay, eventId, categoryId), 1);
+        byCategory.add(epochDay, eventId, categoryId, 1);
     }
 
     /** Adds money (fen) of an event on a day, for windowed sums. */
@@ -145,7 +145,7 @@ public final class Profile {
         daily.absorb(other.daily);
         if (other.byCategory != null) {
             if (byCategory == null) {
-                byCategory = new DailySums();
+                byCategory = new FacetCounters();
             }
             byCategory.absorb(other.byCategory);
         }
@@ -255,7 +255,10 @@ public final class Profile {
         out.writeInt(eventCount);
         writeInts(out, countsByEvent);
         daily.write(out);
-        writeSums(out, byCategory);
+        out.writeBoolean(byCategory != null);
+        if (byCategory != null) {
+            byCategory.write(out);
+        }
         writeSums(out, money);
         out.writeInt(orderCount);
         out.writeLong(totalSpendFen);
@@ -274,7 +277,7 @@ public final class Profile {
         int eventCount = in.readInt();
         int[] countsByEvent = readInts(in);
         DailyCounters daily = DailyCounters.read(in);
-        DailySums byCategory = readSums(in);
+        FacetCounters byCategory = in.readBoolean() ? FacetCounters.read(in) : null;
         DailySums money = readSums(in);
         int orderCount = in.readInt();
         long totalSpend = in.readLong();

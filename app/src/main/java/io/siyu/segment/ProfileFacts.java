@@ -106,7 +106,14 @@ final class ProfileFacts implements PersonFacts {
             return profile.daily().sum(eventId, from, today);
         }
         int categoryId = categoryOf(where);
-        return categoryId < 0 ? 0 : (int) profile.countInCategory(eventId, categoryId, from, today);
+        if (categoryId < 0) {
+            return 0;
+        }
+        if (!io.siyu.profile.FacetCounters.fits(eventId, categoryId)) {
+            throw new SegmentCounter.UnsupportedCondition("this tenant has more event names or categories than the "
+                    + "per-category counters distinguish (127 events, 1023 categories)");
+        }
+        return (int) profile.countInCategory(eventId, categoryId, from, today);
     }
 
     @Override
