@@ -30,7 +30,7 @@ public final class DailyCounters {
         }
         int at = -i - 1;
         if (size == keys.length) {
-            int capacity = Math.max(4, size + (size >> 1) + 1);
+            int capacity = size < 32 ? size + 4 : size + (size >> 1); // small arrays grow by 4: slack costs heap per person
             keys = Arrays.copyOf(keys, capacity);
             counts = Arrays.copyOf(counts, capacity);
         }
