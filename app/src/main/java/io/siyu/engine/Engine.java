@@ -126,19 +126,7 @@ public final class Engine implements AutoCloseable {
      */
     public void tick() {
         long now = clock.millis();
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (Partition partition : partitions) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            partition.enqueue((Runnable) () -> {
-                try {
-                    partition.tenants.values().forEach(state -> state.tick(now));
-                } finally {
-                    f.complete(null);
-                }
-            });
-            done.add(f);
-        }
-        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+        onEveryPartition(partition -> partition.tenants.values().forEach(state -> state.tick(now)));
     }
 
     /**
@@ -343,14 +331,22 @@ public final class Engine implements AutoCloseable {
 
     /** Writes a snapshot of every tenant now (also done on close). */
     public void snapshotAll() {
+        onEveryPartition(Partition::snapshotAll);
+    }
+
+    /** Runs a task on every partition's own thread and waits for all of them. */
+    private void onEveryPartition(java.util.function.Consumer<Partition> task) {
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (Partition partition : partitions) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
+            CompletableFuture<Void> finished = new CompletableFuture<>();
             partition.enqueue((Runnable) () -> {
-                partition.snapshotAll();
-                f.complete(null);
+                try {
+                    task.accept(partition);
+                } finally {
+                    finished.complete(null);
+                }
             });
-            done.add(f);
+            done.add(finished);
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
     }

@@ -48,7 +48,7 @@ class SegmentController {
     /** Saves a dynamic segment ({@code "kind": "segment"}, the default) or a rule tag ({@code "tag"}). */
     @PutMapping("/{name}")
     SegmentView define(TenantId tenant, @PathVariable String name, @RequestBody DefineRequest request) {
-        validName(name);
+        PersonPages.requireName("name", name);
         Condition condition = parse(request.condition());
         Definition.Kind kind = switch (request.kind() == null ? "segment" : request.kind()) {
             case "segment" -> Definition.Kind.SEGMENT;
@@ -56,7 +56,7 @@ class SegmentController {
             default -> throw new InvalidInput("kind", "enum", "kind must be 'segment' or 'tag'");
         };
         if (request.group() != null) {
-            validName(request.group());
+            PersonPages.requireName("group", request.group());
         }
         Definition definition = Definition.of(name, kind, condition, request.group());
         try {
@@ -97,28 +97,13 @@ class SegmentController {
     @GetMapping("/{name}/people")
     Map<String, Object> people(TenantId tenant, @PathVariable String name,
             @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "-1") int after) {
-        if (limit < 1 || limit > 10_000) {
-            throw new InvalidInput("limit", "range", "limit must be 1–10000");
-        }
+        PersonPages.requireLimit(limit);
         return engine.ask(tenant.value(), state -> {
             SegmentBook book = state.part(SegmentExtension.ID, SegmentBook.class);
             if (book.definitions().stream().noneMatch(d -> d.name().equals(name))) {
                 throw new NotFound("no segment or rule tag '" + name + "'");
             }
-            var members = book.members(state, name);
-            var ids = new java.util.ArrayList<String>();
-            var it = members.getIntIterator();
-            it.advanceIfNeeded(after + 1);
-            int last = after;
-            while (it.hasNext() && ids.size() < limit) {
-                last = it.next();
-                ids.add(io.siyu.identity.PersonId.of(tenant.value(), last).toString());
-            }
-            Map<String, Object> page = new LinkedHashMap<>();
-            page.put("total", members.getLongCardinality());
-            page.put("people", ids);
-            page.put("next", it.hasNext() ? last : -1);
-            return page;
+            return PersonPages.page(tenant.value(), book.members(state, name), limit, after);
         });
     }
 
@@ -136,12 +121,6 @@ class SegmentController {
                             : (c.kind() == Definition.Kind.TAG ? "Tag Removed" : "Segment Exited"));
                     return change;
                 }).toList());
-    }
-
-    private static void validName(String name) {
-        if (name.isBlank() || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInput("name", "format", "names are 1–64 characters without control characters");
-        }
     }
 
     /**

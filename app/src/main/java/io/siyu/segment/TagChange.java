@@ -12,7 +12,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record TagChange(String tag, @Nullable String group) {
 
-    static final int MAX_TAG = 64;
     private static final JsonMapper json = JsonMapper.builder().build();
 
     /** @return the change, or null when the event names no valid tag (the dictionary rejects those on the way in) */
@@ -23,7 +22,7 @@ record TagChange(String tag, @Nullable String group) {
         try {
             JsonNode properties = json.readTree(event.properties());
             JsonNode tag = properties.get("tag");
-            if (tag == null || !tag.isString() || tag.stringValue().isBlank() || tag.stringValue().length() > MAX_TAG) {
+            if (tag == null || !tag.isString() || tag.stringValue().isBlank() || tag.stringValue().length() > PersonPages.MAX_NAME) {
                 return null;
             }
             JsonNode group = properties.get("group");

@@ -2,7 +2,6 @@ package io.siyu.segment;
 
 import io.siyu.engine.Engine;
 import io.siyu.identity.Identifier;
-import io.siyu.identity.PersonId;
 import io.siyu.ingestion.Intake;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.InvalidInput.Violation;
@@ -12,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.roaringbitmap.PeekableIntIterator;
-import org.roaringbitmap.RoaringBitmap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -65,29 +62,18 @@ class TagController {
     @GetMapping("/{tag}/people")
     Map<String, Object> members(TenantId tenant, @PathVariable String tag, @RequestParam(defaultValue = "100") int limit,
             @RequestParam(defaultValue = "-1") int after) {
-        validTag(tag);
-        if (limit < 1 || limit > 10_000) {
-            throw new InvalidInput("limit", "range", "limit must be 1–10000");
-        }
+        PersonPages.requireName("tag", tag);
+        PersonPages.requireLimit(limit);
         return engine.ask(tenant.value(), state -> {
-            RoaringBitmap members = state.part(TagExtension.ID, TagBook.class).members(tag);
-            List<String> ids = new ArrayList<>(Math.min(limit, members.getCardinality()));
-            PeekableIntIterator it = members.getIntIterator();
-            if (after >= 0) {
-                it.advanceIfNeeded(after + 1);
-            }
-            int last = after;
-            while (it.hasNext() && ids.size() < limit) {
-                last = it.next();
-                ids.add(PersonId.of(tenant.value(), last).toString());
-            }
-            return Map.of("tag", tag, "total", members.getLongCardinality(), "people", ids,
-                    "next", it.hasNext() ? last : -1);
+            Map<String, Object> page = PersonPages.page(tenant.value(),
+                    state.part(TagExtension.ID, TagBook.class).members(tag), limit, after);
+            page.put("tag", tag);
+            return page;
         });
     }
 
     private Map<String, Object> change(TenantId tenant, String tag, People people, String eventName) {
-        validTag(tag);
+        PersonPages.requireName("tag", tag);
         if (people.identifiers() == null || people.identifiers().isEmpty()) {
             throw new InvalidInput("identifiers", "required", "name at least one person as type:value");
         }
@@ -95,7 +81,7 @@ class TagController {
             throw new InvalidInput("identifiers", "max-items", "at most " + MAX_PEOPLE_PER_REQUEST + " people per request");
         }
         if (people.group() != null) {
-            validTag(people.group());
+            PersonPages.requireName("group", people.group());
         }
         List<Violation> violations = new ArrayList<>();
         List<Intake.Message> messages = new ArrayList<>();
@@ -122,11 +108,5 @@ class TagController {
         }
         Intake.Result result = intake.accept(tenant, messages, "console", null);
         return Map.of("tag", tag, "accepted", result.accepted(), "quarantined", result.quarantined());
-    }
-
-    private static void validTag(String tag) {
-        if (tag.isBlank() || tag.length() > TagChange.MAX_TAG || tag.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInput("tag", "format", "tag names are 1–" + TagChange.MAX_TAG + " characters without control characters");
-        }
     }
 }
