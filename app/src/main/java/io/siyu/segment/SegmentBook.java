@@ -41,6 +41,8 @@ public final class SegmentBook implements EngineExtension.Part {
     private long lastFullEvaluation = Long.MIN_VALUE;
     /** Live people (known, not merged away); built on first use, then kept current by events. */
     private @Nullable RoaringBitmap people;
+    /** Columnar copies of what segment scans read; derived from the profiles, never snapshotted. */
+    private final Columns columns = new Columns();
 
     /** Everybody a segment can contain. Do not modify the result. */
     RoaringBitmap people(TenantState state) {
@@ -72,6 +74,10 @@ public final class SegmentBook implements EngineExtension.Part {
             state.part(TagExtension.ID, TagBook.class).replaceTag(name, new RoaringBitmap());
         }
         segments.remove(name);
+    }
+
+    Columns columns() {
+        return columns;
     }
 
     Collection<Definition> definitions() {
@@ -106,6 +112,7 @@ public final class SegmentBook implements EngineExtension.Part {
 
     @Override
     public void applied(TenantState state, Event event, int person) {
+        columns.applied(state, event, person);
         if (people != null) {
             people.add(person);
         }
@@ -135,6 +142,7 @@ public final class SegmentBook implements EngineExtension.Part {
 
     @Override
     public void merged(TenantState state, int from, int into) {
+        columns.merged(into);
         if (people != null) {
             people.remove(from);
         }
@@ -145,6 +153,7 @@ public final class SegmentBook implements EngineExtension.Part {
 
     @Override
     public void tick(TenantState state, long now) {
+        columns.roll(state, now);
         if (now - lastFullEvaluation < FULL_EVALUATION_EVERY_MS) {
             return;
         }

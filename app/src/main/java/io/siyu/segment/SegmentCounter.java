@@ -22,11 +22,15 @@ final class SegmentCounter {
     private final TenantState state;
     private final TagBook tags;
     private final ProfileFacts facts;
+    private final Columns columns;
+    private final long now;
 
     SegmentCounter(TenantState state, long now) {
         this.state = state;
         this.tags = state.part(TagExtension.ID, TagBook.class);
         this.facts = new ProfileFacts(state, now);
+        this.columns = state.part(SegmentExtension.ID, SegmentBook.class).columns();
+        this.now = now;
     }
 
     /**
@@ -80,6 +84,10 @@ final class SegmentCounter {
     }
 
     private RoaringBitmap filter(Condition leaf, RoaringBitmap candidates) {
+        Columns.Scan scan = columns.compile(state, leaf, now);
+        if (scan != null) {
+            return scan.filter(candidates);
+        }
         RoaringBitmap result = new RoaringBitmap();
         IntIterator it = candidates.getIntIterator();
         while (it.hasNext()) {

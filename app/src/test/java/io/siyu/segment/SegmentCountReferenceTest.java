@@ -71,26 +71,76 @@ class SegmentCountReferenceTest {
                 Random random = new Random(7);
                 List<Person> people = new ArrayList<>();
                 List<Event> events = new ArrayList<>();
-                for (int p = 0; p < 1500; p++) {
+                for (int p = 0; p < 1000; p++) {
                     people.add(generate(random, p, events));
                 }
-                for (int from = 0; from < events.size(); from += 2000) {
-                    engine.submit(events.subList(from, Math.min(events.size(), from + 2000))).join();
+                submit(engine, events);
+                // the first round builds the columns; the second checks that events kept them current
+                int checked = compare(engine, random, people, 120);
+                events.clear();
+                for (int p = 1000; p < 1500; p++) {
+                    people.add(generate(random, p, events));
                 }
-                int checked = 0;
-                for (int i = 0; i < 250; i++) {
-                    Condition condition = ConditionParser.parse(randomCondition(random));
-                    long engineCount = engine.ask(1, state -> new SegmentCounter(state, NOW.toEpochMilli())
-                            .members(condition).getLongCardinality());
-                    long reference = people.stream().filter(person -> ConditionEvaluator.evaluate(condition,
-                            new BruteFacts(person))).count();
-                    assertThat(engineCount).as(condition.toText()).isEqualTo(reference);
-                    checked += reference > 0 && reference < people.size() ? 1 : 0;
+                for (int i = 0; i < 300; i++) {
+                    int p = random.nextInt(1000);
+                    more(random, p, people.get(p), events);
                 }
+                submit(engine, events);
+                checked += compare(engine, random, people, 130);
                 assertThat(checked).as("conditions that split the population").isGreaterThan(100);
             } finally {
                 engine.close();
             }
+        }
+    }
+
+    private static void submit(Engine engine, List<Event> events) {
+        for (int from = 0; from < events.size(); from += 2000) {
+            engine.submit(events.subList(from, Math.min(events.size(), from + 2000))).join();
+        }
+    }
+
+    /** Compares {@code rounds} random conditions; returns how many split the population. */
+    private static int compare(Engine engine, Random random, List<Person> people, int rounds) {
+        int checked = 0;
+        for (int i = 0; i < rounds; i++) {
+            Condition condition = ConditionParser.parse(randomCondition(random));
+            long engineCount = engine.ask(1, state -> new SegmentCounter(state, NOW.toEpochMilli())
+                    .members(condition).getLongCardinality());
+            long reference = people.stream().filter(person -> ConditionEvaluator.evaluate(condition,
+                    new BruteFacts(person))).count();
+            assertThat(engineCount).as(condition.toText()).isEqualTo(reference);
+            checked += reference > 0 && reference < people.size() ? 1 : 0;
+        }
+        return checked;
+    }
+
+    /** Later behaviour of a known person: a new age or city, and a few more events. */
+    private static void more(Random random, int p, Person person, List<Event> events) {
+        Identifier id = new Identifier(IdentifierType.USER_ID, "u" + p);
+        long noonToday = NOW.toEpochMilli() - 3_600_000L;
+        if (random.nextBoolean()) {
+            Traits traits = new Traits();
+            long age = 18 + random.nextInt(50);
+            traits.set("age", age);
+            person.traits().put("age", age);
+            if (random.nextBoolean()) {
+                String city = CITIES[random.nextInt(CITIES.length)];
+                traits.set("city", city);
+                person.traits().put("city", city);
+            }
+            long at = noonToday - random.nextInt(10) * DAY;
+            events.add(event(EventKind.IDENTIFY, "", at, id, traits, -1, List.of(), "{}"));
+            person.events().add(new RawEvent("Identified", at, null, 0));
+        }
+        for (int e = 1 + random.nextInt(4); e > 0; e--) {
+            String name = EVENTS[random.nextInt(EVENTS.length)];
+            long at = noonToday - random.nextInt(80) * DAY;
+            String category = name.startsWith("Product") || name.equals("Order Completed")
+                    ? CATEGORIES[random.nextInt(CATEGORIES.length)] : null;
+            long fen = name.equals("Order Completed") ? 100 * (1 + random.nextInt(2000)) : -1;
+            events.add(event(EventKind.TRACK, name, at, id, new Traits(), fen, category == null ? List.of() : List.of(category), "{}"));
+            person.events().add(new RawEvent(name, at, category, Math.max(0, fen)));
         }
     }
 
