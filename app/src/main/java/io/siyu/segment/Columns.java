@@ -427,12 +427,23 @@ final class Columns {
     /** How a long column's value reaches the evaluator. */
     private enum ValueKind { NUMBER, YUAN_FROM_FEN, TIME, DAYS_SINCE, COUNT, SUM_FEN }
 
+    /**
+     * A predicate on a long column. Ordered comparisons and {@code between} hold on one interval of
+     * values, because every value kind reaches the evaluator through an order-preserving mapping
+     * (count → decimal, fen → yuan, days, epoch ms → time); the interval's ends are found by
+     * binary search with the evaluator itself, so a scan is two comparisons per person. Other
+     * predicates, and values beyond the searched domain, are answered by a cache of evaluations.
+     */
     private static final class LongScan extends Scan {
         private static final int SLOTS = 4096;
         private final Condition leaf;
         private final long[] values;
         private final long now;
         private final ValueKind kind;
+        /** The values the interval search covers, each exactly representable in the kind's evaluator input. */
+        private final long domain;
+        /** Where the predicate holds within the domain, or null when it is not an interval predicate. */
+        private final long @Nullable [] interval;
         /** A direct-mapped cache of answers by value: the evaluator runs once per distinct value seen. */
         private final long[] keys = new long[SLOTS];
         private final byte[] answers = new byte[SLOTS];
@@ -442,13 +453,76 @@ final class Columns {
             this.values = values;
             this.now = now;
             this.kind = kind;
+            this.domain = switch (kind) {
+                case COUNT -> Integer.MAX_VALUE; // counts reach the evaluator as ints
+                case DAYS_SINCE -> 1L << 30;
+                default -> 1L << 50;
+            };
+            this.interval = interval(leaf);
+        }
+
+        private long @Nullable [] interval(Condition leaf) {
+            return switch (leaf) {
+                case Condition.Comparison c -> switch (c.op()) {
+                    case GT, GE -> new long[] {firstTrue(c), domain};
+                    case LT, LE -> new long[] {-domain, lastTrue(c)};
+                    case EQ -> new long[] {firstTrue(new Condition.Comparison(c.left(), io.siyu.segment.condition.Op.GE, c.right())),
+                            lastTrue(new Condition.Comparison(c.left(), io.siyu.segment.condition.Op.LE, c.right()))};
+                    default -> null;
+                };
+                case Condition.Between b -> new long[] {
+                        firstTrue(new Condition.Comparison(b.operand(), io.siyu.segment.condition.Op.GE, b.low())),
+                        lastTrue(new Condition.Comparison(b.operand(), io.siyu.segment.condition.Op.LE, b.high()))};
+                default -> null;
+            };
+        }
+
+        /** The least value where a predicate that turns true as values grow holds; past the domain if none. */
+        private long firstTrue(Condition increasing) {
+            long lo = -domain;
+            long hi = domain;
+            if (!holds(increasing, hi)) {
+                return domain + 1;
+            }
+            while (lo < hi) {
+                long mid = lo + (hi - lo) / 2;
+                if (holds(increasing, mid)) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return lo;
+        }
+
+        /** The greatest value where a predicate that turns false as values grow holds; before the domain if none. */
+        private long lastTrue(Condition decreasing) {
+            long lo = -domain;
+            long hi = domain;
+            if (!holds(decreasing, lo)) {
+                return -domain - 1;
+            }
+            while (lo < hi) {
+                long mid = lo + (hi - lo + 1) / 2;
+                if (holds(decreasing, mid)) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return lo;
         }
 
         @Override
         RoaringBitmap filter(RoaringBitmap candidates) {
             long[] values = this.values;
-            long missing = kind == ValueKind.TIME || kind == ValueKind.DAYS_SINCE ? MISSING : 0;
+            boolean times = kind == ValueKind.TIME || kind == ValueKind.DAYS_SINCE;
+            long missing = times ? MISSING : 0;
             boolean days = kind == ValueKind.DAYS_SINCE;
+            long[] interval = this.interval;
+            long from = interval == null ? 1 : interval[0];
+            long to = interval == null ? 0 : interval[1];
+            long domain = interval == null ? -1 : this.domain;
             RoaringBitmapWriter<RoaringBitmap> out = RoaringBitmapWriter.writer().get();
             int[] batch = new int[BATCH];
             BatchIterator it = candidates.getBatchIterator();
@@ -460,12 +534,13 @@ final class Columns {
                     if (days && value != MISSING) {
                         value = Math.floorDiv(now - value, DAY_MS);
                     }
-                    int slot = (int) (value ^ value >>> 29) & (SLOTS - 1);
-                    byte answer = keys[slot] == value ? answers[slot] : 0;
-                    if (answer == 0) {
-                        answer = evaluate(value, slot);
+                    boolean holds;
+                    if (value >= -domain && value <= domain) {
+                        holds = value >= from && value <= to; // a missing time is outside every domain
+                    } else {
+                        holds = cached(value);
                     }
-                    if (answer == 2) {
+                    if (holds) {
                         out.add(p);
                     }
                 }
@@ -473,19 +548,25 @@ final class Columns {
             return out.get();
         }
 
-        private byte evaluate(long value, int slot) {
+        private boolean cached(long value) {
+            int slot = (int) (value ^ value >>> 29) & (SLOTS - 1);
+            byte answer = keys[slot] == value ? answers[slot] : 0;
+            if (answer == 0) {
+                answer = holds(leaf, value) ? (byte) 2 : 1;
+                keys[slot] = value;
+                answers[slot] = answer;
+            }
+            return answer == 2;
+        }
+
+        private boolean holds(Condition condition, long value) {
             PersonFacts facts = switch (kind) {
-                case NUMBER -> OneValue.number(value, false, now);
-                case YUAN_FROM_FEN -> OneValue.number(value, true, now);
-                case COUNT -> OneValue.number(value, false, now);
-                case SUM_FEN -> OneValue.number(value, true, now);
+                case NUMBER, COUNT -> OneValue.number(value, false, now);
+                case YUAN_FROM_FEN, SUM_FEN -> OneValue.number(value, true, now);
                 case TIME -> OneValue.time(value == MISSING ? null : value, now);
                 case DAYS_SINCE -> OneValue.time(value == MISSING ? null : now - value * DAY_MS, now);
             };
-            byte answer = ConditionEvaluator.evaluate(leaf, facts) ? (byte) 2 : 1;
-            keys[slot] = value;
-            answers[slot] = answer;
-            return answer;
+            return ConditionEvaluator.evaluate(condition, facts);
         }
     }
 

@@ -8,13 +8,15 @@ import io.siyu.segment.condition.Operand;
 import io.siyu.segment.condition.PropertyFilter;
 import java.util.ArrayList;
 import java.util.List;
+import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Evaluates a condition over every person of a tenant into a bitmap. Tag tests are bitmap
- * operations; the other tests run only over the people that the cheaper tests left, in the order
- * the planner gives ("has_tag" before traits before windowed counts), so a selective tag makes a
+ * Evaluates a condition over every person of a tenant into a bitmap. Tags and segments are
+ * bitmap algebra (a subtree of only those is computed without reference to candidates); the other
+ * tests scan {@link Columns} over only the people that the cheaper tests left, in the order the
+ * planner gives ("has_tag" before traits before windowed counts), so a selective tag makes a
  * windowed count cheap.
  */
 final class SegmentCounter {
@@ -51,10 +53,10 @@ final class SegmentCounter {
     }
 
     private RoaringBitmap evaluate(Condition condition, RoaringBitmap candidates) {
+        if (bitmapsOnly(condition)) {
+            return RoaringBitmap.and(bits(condition), candidates);
+        }
         return switch (condition) {
-            case Condition.HasTag hasTag -> RoaringBitmap.and(tags.members(hasTag.tag()), candidates);
-            case Condition.InSegment inSegment -> RoaringBitmap.and(
-                    state.part(SegmentExtension.ID, SegmentBook.class).members(state, inSegment.segment()), candidates);
             case Condition.And and -> {
                 RoaringBitmap result = candidates;
                 for (Condition child : and.children()) {
@@ -80,6 +82,59 @@ final class SegmentCounter {
             }
             case Condition.Not not -> RoaringBitmap.andNot(candidates, evaluate(not.child(), candidates));
             default -> filter(condition, candidates);
+        };
+    }
+
+    /** Whether the condition is tags and segments only, answered by bitmap algebra alone. */
+    private static boolean bitmapsOnly(Condition condition) {
+        return switch (condition) {
+            case Condition.HasTag t -> true;
+            case Condition.InSegment s -> true;
+            case Condition.Not not -> bitmapsOnly(not.child());
+            case Condition.And and -> and.children().stream().allMatch(SegmentCounter::bitmapsOnly);
+            case Condition.Or or -> or.children().stream().allMatch(SegmentCounter::bitmapsOnly);
+            default -> false;
+        };
+    }
+
+    /**
+     * The members of a tags-and-segments condition, possibly including people no longer live (the
+     * caller intersects with its candidates). May return a tag's own bitmap: never modify the result.
+     */
+    private RoaringBitmap bits(Condition condition) {
+        return switch (condition) {
+            case Condition.HasTag hasTag -> tags.members(hasTag.tag());
+            case Condition.InSegment inSegment ->
+                    state.part(SegmentExtension.ID, SegmentBook.class).members(state, inSegment.segment());
+            case Condition.Not not -> RoaringBitmap.andNot(everybody(), bits(not.child()));
+            case Condition.Or or -> FastAggregation.or(or.children().stream().map(this::bits).iterator());
+            case Condition.And and -> {
+                List<RoaringBitmap> positive = new ArrayList<>();
+                List<RoaringBitmap> negative = new ArrayList<>();
+                for (Condition child : and.children()) {
+                    if (child instanceof Condition.Not not) {
+                        negative.add(bits(not.child()));
+                    } else {
+                        positive.add(bits(child));
+                    }
+                }
+                RoaringBitmap result;
+                if (positive.isEmpty()) {
+                    result = everybody().clone();
+                } else {
+                    positive.sort(java.util.Comparator.comparingLong(RoaringBitmap::getLongCardinality));
+                    result = positive.size() == 1 ? positive.getFirst().clone()
+                            : FastAggregation.and(positive.toArray(RoaringBitmap[]::new));
+                }
+                for (RoaringBitmap excluded : negative) {
+                    if (result.isEmpty()) {
+                        break;
+                    }
+                    result.andNot(excluded);
+                }
+                yield result;
+            }
+            default -> throw new IllegalArgumentException("not a tags-and-segments condition: " + condition.toText());
         };
     }
 

@@ -205,7 +205,14 @@ class SegmentCountReferenceTest {
                 "sum(\"Order Completed\", " + (1 + random.nextInt(90)) + "d) >= " + random.nextInt(2000),
                 "days_since(last_order) > " + random.nextInt(80),
                 "days_since(last_seen) <= " + random.nextInt(80),
-                "event_count > " + random.nextInt(10));
+                "event_count > " + random.nextInt(10),
+                "order_count = " + random.nextInt(3),
+                "total_spend != " + 100 * random.nextInt(3),
+                "count(\"" + EVENTS[random.nextInt(4)] + "\", " + (1 + random.nextInt(90)) + "d) between 1 and " + random.nextInt(3),
+                "days_since(last_seen) between " + random.nextInt(30) + " and " + (30 + random.nextInt(60)),
+                "last_order >= \"2026-" + (10 + random.nextInt(2)) + "-" + (10 + random.nextInt(18)) + "\"",
+                "first_seen < \"2026-09-01T00:00:00Z\"",
+                "avg_order_value between " + random.nextInt(500) + ".5 and " + (500 + random.nextInt(1000)) + ".25");
         String a = atoms.get(random.nextInt(atoms.size()));
         String b = atoms.get(random.nextInt(atoms.size()));
         String c = atoms.get(random.nextInt(atoms.size()));
