@@ -146,7 +146,7 @@ public final class SegmentBench {
             }
             if (batch.size() >= 5_000) {
                 events[0] += batch.size();
-                engine.submit(List.copyOf(batch));
+                submit(engine, List.copyOf(batch));
                 batch.clear();
             }
         });
@@ -237,6 +237,18 @@ public final class SegmentBench {
             pg.close();
         }
         engine.close();
+    }
+
+    /** Submits, waiting while the engine is saturated (building is not what is measured). */
+    private static void submit(Engine engine, List<Event> batch) {
+        while (true) {
+            try {
+                engine.submit(batch);
+                return;
+            } catch (Engine.Overloaded e) {
+                Thread.onSpinWait();
+            }
+        }
     }
 
     /** Lists the ids of the first million members of the largest tag, as the paged API hands them out. */
