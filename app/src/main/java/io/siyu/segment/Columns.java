@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.roaringbitmap.BatchIterator;
+import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
 import org.roaringbitmap.RoaringBitmapWriter;
 
@@ -44,6 +45,8 @@ final class Columns {
     static final int MAX_COLUMNS = 48;
     /** A trait with more distinct values than this is evaluated profile by profile instead. */
     static final int MAX_DISTINCT = 1 << 16;
+    /** A trait with at most this many distinct values also keeps a bitmap per value. */
+    static final int INDEXED_DISTINCT = 1024;
     private static final long DAY_MS = 86_400_000L;
     /** A time stat that never happened. */
     private static final long MISSING = Long.MIN_VALUE;
@@ -221,11 +224,18 @@ final class Columns {
         int[] ids = new int[0];
         final List<@Nullable Object> values = new ArrayList<>();
         final Map<Object, Integer> idOf = new HashMap<>();
+        /**
+         * Who holds each value id (index 0, missing, is kept empty) while the trait has at most
+         * {@link #INDEXED_DISTINCT} values, so that a predicate over everybody is a union of a few
+         * bitmaps instead of a scan; null once it has more.
+         */
+        @Nullable List<RoaringBitmap> holders = new ArrayList<>();
         boolean overflowed;
 
         TraitColumn(String name) {
             this.name = name;
             values.add(null);
+            holders.add(new RoaringBitmap());
         }
 
         @Override
@@ -253,16 +263,31 @@ final class Columns {
                     if (values.size() >= MAX_DISTINCT) {
                         overflowed = true;
                         ids = new int[0];
+                        holders = null;
                         return;
                     }
                     known = values.size();
                     values.add(value);
                     idOf.put(value, known);
+                    if (values.size() > INDEXED_DISTINCT) {
+                        holders = null;
+                    } else if (holders != null) {
+                        holders.add(new RoaringBitmap());
+                    }
                 }
                 id = known;
             }
             ensure(person + 1);
+            int old = ids[person];
             ids[person] = id;
+            if (holders != null && old != id) {
+                if (old != 0) {
+                    holders.get(old).remove(person);
+                }
+                if (id != 0) {
+                    holders.get(id).add(person);
+                }
+            }
         }
     }
 
@@ -395,6 +420,10 @@ final class Columns {
 
         @Override
         RoaringBitmap filter(RoaringBitmap candidates) {
+            List<RoaringBitmap> holders = column.holders;
+            if (holders != null && candidates.getLongCardinality() * 16 > column.ids.length) {
+                return union(holders, candidates);
+            }
             int[] ids = column.ids;
             byte[] answers = this.answers;
             RoaringBitmapWriter<RoaringBitmap> out = RoaringBitmapWriter.writer().get();
@@ -415,6 +444,22 @@ final class Columns {
                 }
             }
             return out.get();
+        }
+
+        /** The holders of every value the predicate accepts (and those with none, if it accepts missing). */
+        private RoaringBitmap union(List<RoaringBitmap> holders, RoaringBitmap candidates) {
+            List<RoaringBitmap> accepted = new ArrayList<>();
+            for (int id = 1; id < holders.size(); id++) {
+                if ((answers[id] == 0 ? evaluate(id) : answers[id]) == 2) {
+                    accepted.add(holders.get(id));
+                }
+            }
+            RoaringBitmap result = FastAggregation.or(accepted.iterator());
+            if ((answers[0] == 0 ? evaluate(0) : answers[0]) == 2) {
+                result.or(RoaringBitmap.andNot(candidates, FastAggregation.or(holders.iterator())));
+            }
+            result.and(candidates);
+            return result;
         }
 
         private byte evaluate(int id) {
