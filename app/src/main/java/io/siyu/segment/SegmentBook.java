@@ -35,12 +35,17 @@ public final class SegmentBook implements EngineExtension.Part {
     /** Someone entered or left a segment, or got or lost a rule tag. */
     public record Change(long at, String name, Definition.Kind kind, int person, boolean entered) {}
 
+    private final MembershipListener listener;
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
     private final Map<String, RoaringBitmap> segments = new LinkedHashMap<>();
     private final Deque<Change> history = new ArrayDeque<>();
     private long lastFullEvaluation = Long.MIN_VALUE;
     /** Live people (known, not merged away); built on first use, then kept current by events. */
     private @Nullable RoaringBitmap people;
+
+    SegmentBook(MembershipListener listener) {
+        this.listener = listener;
+    }
 
     /** Everybody a segment can contain. Do not modify the result. */
     RoaringBitmap people(TenantState state) {
@@ -167,7 +172,7 @@ public final class SegmentBook implements EngineExtension.Part {
             changed = member ? members.checkedAdd(person) : members.checkedRemove(person);
         }
         if (changed) {
-            record(new Change(at, definition.name(), definition.kind(), person, member));
+            record(state, new Change(at, definition.name(), definition.kind(), person, member));
         }
     }
 
@@ -175,8 +180,8 @@ public final class SegmentBook implements EngineExtension.Part {
         RoaringBitmap before = definition.kind() == Definition.Kind.TAG
                 ? state.part(TagExtension.ID, TagBook.class).members(definition.name()).clone()
                 : segments.getOrDefault(definition.name(), new RoaringBitmap());
-        RoaringBitmap.andNot(members, before).forEach((int p) -> record(new Change(at, definition.name(), definition.kind(), p, true)));
-        RoaringBitmap.andNot(before, members).forEach((int p) -> record(new Change(at, definition.name(), definition.kind(), p, false)));
+        RoaringBitmap.andNot(members, before).forEach((int p) -> record(state, new Change(at, definition.name(), definition.kind(), p, true)));
+        RoaringBitmap.andNot(before, members).forEach((int p) -> record(state, new Change(at, definition.name(), definition.kind(), p, false)));
         if (definition.kind() == Definition.Kind.TAG) {
             state.part(TagExtension.ID, TagBook.class).replaceTag(definition.name(), members);
         } else {
@@ -184,7 +189,8 @@ public final class SegmentBook implements EngineExtension.Part {
         }
     }
 
-    private void record(Change change) {
+    private void record(TenantState state, Change change) {
+        listener.changed(state, change.name(), change.kind() == Definition.Kind.TAG, change.person(), change.entered(), change.at());
         if (history.size() == HISTORY) {
             history.removeFirst();
         }
@@ -196,7 +202,7 @@ public final class SegmentBook implements EngineExtension.Part {
         // definitions come from the database and membership from the profiles: nothing to keep
     }
 
-    static SegmentBook read(DataInput in) {
-        return new SegmentBook();
+    static SegmentBook read(DataInput in, MembershipListener listener) {
+        return new SegmentBook(listener);
     }
 }
