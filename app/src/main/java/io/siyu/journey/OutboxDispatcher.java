@@ -83,10 +83,10 @@ class OutboxDispatcher implements AutoCloseable {
     void start() {
         Map<String, ActionProvider> byType = new HashMap<>();
         providerBeans.orderedStream().forEach(p -> {
-            ActionProvider clash = byType.putIfAbsent(p.type(), p);
-            if (clash != null) {
-                throw new IllegalStateException("two action providers of type " + p.type() + ": " + clash.getClass().getName()
-                        + " and " + p.getClass().getName());
+            ActionProvider first = byType.putIfAbsent(p.type(), p);
+            if (first != null) {
+                log.warn("Two action providers of type {}: {} (first by @Order) is used, {} is not", p.type(),
+                        first.getClass().getName(), p.getClass().getName());
             }
         });
         providers = Map.copyOf(byType);

@@ -39,7 +39,7 @@ public final class SegmentBook implements EngineExtension.Part {
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
     private final Map<String, RoaringBitmap> segments = new LinkedHashMap<>();
     private final Deque<Change> history = new ArrayDeque<>();
-    private long lastFullEvaluation = Long.MIN_VALUE;
+    private long lastFullEvaluation = Long.MIN_VALUE / 2; // half: "now - it" must not overflow on the first tick
     /** Live people (known, not merged away); built on first use, then kept current by events. */
     private @Nullable RoaringBitmap people;
 

@@ -96,6 +96,7 @@ public final class DefinitionParser {
             }
             parameters.put(name, value);
         });
+        resolveParameters();
         JsonNode json = substitute(raw, "");
         String name = text(json, "name", "");
         if (name != null && (name.isBlank() || name.length() > 64)) {
@@ -114,6 +115,24 @@ public final class DefinitionParser {
             index.put(nodes.get(i).id(), i);
         }
         return new JourneyDefinition(name, trigger, entry, exitWhenLeaving, goal, nodes, index);
+    }
+
+    /** Parameters may use other parameters ({@code "text": "${value} off"}); resolved a few levels deep. */
+    private void resolveParameters() {
+        for (int round = 0; round < 5; round++) {
+            boolean changed = false;
+            for (Map.Entry<String, JsonNode> e : parameters.entrySet()) {
+                if (e.getValue().isString() && PARAMETER.matcher(e.getValue().asString()).find()) {
+                    JsonNode resolved = substitute(e.getValue(), "parameters." + e.getKey());
+                    changed |= !resolved.equals(e.getValue());
+                    e.setValue(resolved);
+                }
+            }
+            if (!changed) {
+                return;
+            }
+        }
+        violation("parameters", "parameter-cycle", "参数互相引用成环 / parameters refer to each other in a cycle");
     }
 
     private JsonNode substitute(JsonNode node, String path) {

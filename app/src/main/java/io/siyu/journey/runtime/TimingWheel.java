@@ -9,7 +9,9 @@ import java.util.Arrays;
  * 160 MB. Advancing jumps straight to the next occupied slot using one occupancy bit mask per
  * level, so moving a simulated clock forward by days costs the number of occupied slots, not ticks.
  *
- * <p>Timers fire in deadline order and never before their deadline (at most one tick after it).
+ * <p>Timers fire in deadline order, never before their deadline and never later than the
+ * {@link #advance} that passes it: a timer due within the current tick is held aside and checked
+ * against the exact time on every advance.
  * Not thread-safe: one owner thread schedules and advances. Timers are not cancelled; the owner
  * ignores a stale one when it fires (the enrollment it named has moved on), which keeps scheduling
  * free of lookups.
@@ -38,6 +40,11 @@ public final class TimingWheel {
     private long size;
     private long[] due = new long[16];
     private int dueSize;
+    /** Timers of the current tick not yet due at {@link #now}. */
+    private long[] held = new long[16];
+    private int heldSize;
+    /** The exact time of the last advance. */
+    private long now;
 
     /**
      * @param tickMs resolution: a timer fires at most this long after its deadline
@@ -49,6 +56,7 @@ public final class TimingWheel {
         }
         this.tickMs = tickMs;
         this.current = Math.floorDiv(startMs, tickMs);
+        this.now = startMs;
     }
 
     /** Pending timers, including those due but not yet handed out by {@link #advance}. */
@@ -58,23 +66,30 @@ public final class TimingWheel {
 
     /** The wheel's time: every timer with a deadline at or before it has fired. */
     public long time() {
-        return current * tickMs;
+        return now;
     }
 
     /** Adds a timer; a deadline in the past fires at the next {@link #advance}. */
     public void schedule(long deadlineMs, long payload) {
-        long tick = Math.ceilDiv(deadlineMs, tickMs);
         size++;
-        place(tick, deadlineMs, payload);
+        place(Math.floorDiv(deadlineMs, tickMs), deadlineMs, payload);
     }
 
     private void place(long tick, long deadlineMs, long payload) {
-        if (tick <= current) {
+        if (tick < current || tick == current && deadlineMs <= now) {
             if (dueSize + 2 > due.length) {
                 due = Arrays.copyOf(due, due.length * 2);
             }
             due[dueSize++] = deadlineMs;
             due[dueSize++] = payload;
+            return;
+        }
+        if (tick == current) {
+            if (heldSize + 2 > held.length) {
+                held = Arrays.copyOf(held, held.length * 2);
+            }
+            held[heldSize++] = deadlineMs;
+            held[heldSize++] = payload;
             return;
         }
         int level = Math.min(LEVELS - 1, (63 - Long.numberOfLeadingZeros(tick ^ current)) / BITS);
@@ -99,19 +114,34 @@ public final class TimingWheel {
      * when they are due by {@code nowMs}. Returns how many fired.
      */
     public long advance(long nowMs, Expiry expiry) {
-        long target = Math.floorDiv(nowMs, tickMs);
+        now = Math.max(now, nowMs);
+        long target = Math.floorDiv(now, tickMs);
+        release();
         long fired = fireDue(expiry);
         while (current < target) {
             long next = nextEventTick();
-            if (next < 0 || next > target) {
-                current = target;
-                break;
+            current = next < 0 || next > target ? target : next;
+            release();
+            if (current == next) {
+                cascadeAt(next);
             }
-            current = next;
-            cascadeAt(next);
             fired += fireDue(expiry);
         }
         return fired;
+    }
+
+    /** Moves held timers that are now due (their tick passed, or their exact deadline) to the due list. */
+    private void release() {
+        if (heldSize == 0) {
+            return;
+        }
+        long[] entries = held;
+        int n = heldSize;
+        held = new long[16];
+        heldSize = 0;
+        for (int i = 0; i < n; i += 2) {
+            place(Math.floorDiv(entries[i], tickMs), entries[i], entries[i + 1]);
+        }
     }
 
     /** The earliest tick at which a slot must be visited, or -1 when the wheel is empty. */
@@ -150,7 +180,7 @@ public final class TimingWheel {
                 buckets[bucket] = null;
             }
             for (int i = 0; i < n; i += 2) {
-                place(Math.ceilDiv(entries[i], tickMs), entries[i], entries[i + 1]);
+                place(Math.floorDiv(entries[i], tickMs), entries[i], entries[i + 1]);
             }
             return;
         }
