@@ -13,10 +13,10 @@ import org.springframework.context.annotation.Configuration;
 class ClockConfiguration {
 
     @Bean
-    Clock clock(@Value("${siyu.clock:system}") String mode) {
+    Clock clock(@Value("${siyu.clock:system}") String mode, SiyuProperties properties) {
         return switch (mode) {
             case "system" -> Clock.systemUTC();
-            case "simulated" -> new SimulatedClock();
+            case "simulated" -> new SimulatedClock(properties.dataDir().resolve("simulated-clock-offset"));
             default -> throw new IllegalStateException("siyu.clock (SIYU_CLOCK) must be 'system' or 'simulated', was '" + mode + "'");
         };
     }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -27,7 +28,8 @@ import tools.jackson.databind.JsonNode;
  * record what they were asked to do (the real channel, coupon and agent-queue providers are other
  * capabilities'; these stand where they plug in, through the same SPI).
  */
-@TestPropertySource(properties = {"siyu.clock=simulated", "siyu.data-dir=target/test-data/journey"})
+@TestPropertySource(properties = {"siyu.clock=simulated", "siyu.data-dir=target/test-data/journey",
+        "siyu.test.recorders=memory"})
 @Import(JourneyTestBase.Recorders.class)
 abstract class JourneyTestBase extends ApiTest {
 
@@ -39,6 +41,7 @@ abstract class JourneyTestBase extends ApiTest {
     static final ConcurrentLinkedQueue<ActionRequest> performed = new ConcurrentLinkedQueue<>();
 
     @TestConfiguration
+    @ConditionalOnProperty(name = "siyu.test.recorders", havingValue = "memory")
     static class Recorders {
         @Bean
         @Order(Ordered.HIGHEST_PRECEDENCE)
