@@ -21,7 +21,9 @@ CREATE TABLE journey_versions (
     PRIMARY KEY (journey_id, version)
 );
 
--- Every step, in order: the journey state is rebuilt from it after a restart, and reports count it.
+-- The steps that change where a person is (entered, waiting, converted, exited), in order: the
+-- journey state is rebuilt from it after a restart. Passing an instant node (branch, action) is
+-- only counted (journey_node_counts): replaying the waits re-derives it.
 CREATE TABLE journey_journal (
     id         bigserial PRIMARY KEY,
     tenant_id  int NOT NULL,
@@ -37,7 +39,18 @@ CREATE TABLE journey_journal (
     reason     text,
     vars       jsonb
 );
-CREATE INDEX journey_journal_report ON journey_journal (journey_id, kind, node);
+
+-- Per journey, node, kind (ENTERED, AT, CONVERTED, EXITED) and reason: how many, for reports;
+-- added to in the same transaction as the journal.
+CREATE TABLE journey_node_counts (
+    tenant_id  int NOT NULL,
+    journey_id int NOT NULL,
+    node       text NOT NULL,
+    kind       text NOT NULL,
+    reason     text NOT NULL DEFAULT '',
+    n          bigint NOT NULL,
+    PRIMARY KEY (journey_id, node, kind, reason)
+);
 
 -- Actions to perform, written in the same transaction as the steps that asked for them.
 CREATE TABLE journey_outbox (

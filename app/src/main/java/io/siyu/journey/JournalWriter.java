@@ -1,12 +1,14 @@
 package io.siyu.journey;
 
 import io.siyu.journey.runtime.Batch;
+import io.siyu.journey.runtime.JournalSink;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,9 +22,10 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Makes journey batches durable: one thread, one transaction per group of batches (steps by COPY,
- * outbox rows by one multi-row insert that ignores action ids already there, the event cursor), so
- * a commit covers thousands of steps. A batch's future completes only after its commit; the outbox
+ * Makes journey batches durable: one thread, one transaction per group of batches (the steps that
+ * change where people are by COPY, per-node counts of every step, outbox rows by one multi-row
+ * insert that ignores action ids already there, the event cursor), so a commit covers thousands of
+ * steps. A batch's future completes only after its commit; the outbox
  * is told then, never before, so no action leaves for a step that could still be lost.
  *
  * <p>A failed write is retried with the same rows until it succeeds: the in-memory journeys are
@@ -40,6 +43,7 @@ final class JournalWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long steps;
+    private volatile long journalRows;
     private volatile long actions;
 
     JournalWriter(DataSource dataSource, JsonMapper json, Runnable committed) {
@@ -73,6 +77,10 @@ final class JournalWriter implements AutoCloseable {
 
     long steps() {
         return steps;
+    }
+
+    long journalRows() {
+        return journalRows;
     }
 
     long actions() {
@@ -125,9 +133,17 @@ final class JournalWriter implements AutoCloseable {
         long cursor = -1;
         StringBuilder copy = new StringBuilder();
         List<Batch.Action> outbox = new ArrayList<>();
+        Map<Count, long[]> counts = new HashMap<>();
+        int journaled = 0;
         for (Batch batch : group) {
             cursor = Math.max(cursor, batch.eventSeq);
             for (Batch.Step s : batch.steps) {
+                counts.computeIfAbsent(new Count(s.tenant(), s.journey(), s.node(), s.kind().name(),
+                        s.reason() == null ? "" : s.reason()), k -> new long[1])[0]++;
+                if (s.kind() == JournalSink.Kind.AT && s.deadline() < 0) {
+                    continue; // passing an instant node: counted, and re-derived from the wait before it on replay
+                }
+                journaled++;
                 copy.append(s.tenant()).append('\t').append(s.kind().name()).append('\t').append(s.journey()).append('\t')
                         .append(s.version()).append('\t').append(s.person()).append('\t').append(s.entry()).append('\t')
                         .append(s.step()).append('\t');
@@ -150,6 +166,9 @@ final class JournalWriter implements AutoCloseable {
                 if (!outbox.isEmpty()) {
                     insertOutbox(c, outbox);
                 }
+                if (!counts.isEmpty()) {
+                    addCounts(c, counts);
+                }
                 if (cursor > 0) {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE journey_cursor SET seq = GREATEST(seq, ?) WHERE id = 1")) {
                         ps.setLong(1, cursor);
@@ -167,7 +186,40 @@ final class JournalWriter implements AutoCloseable {
             stepCount += batch.steps.size();
         }
         steps += stepCount;
+        journalRows += journaled;
         actions += outbox.size();
+    }
+
+    private record Count(int tenant, int journey, String node, String kind, String reason) {}
+
+    private static void addCounts(Connection c, Map<Count, long[]> counts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO journey_node_counts (tenant_id, journey_id, node, kind, reason, n) "
+                + "SELECT * FROM unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[]) "
+                + "ON CONFLICT (journey_id, node, kind, reason) DO UPDATE SET n = journey_node_counts.n + excluded.n")) {
+            int n = counts.size();
+            Integer[] tenants = new Integer[n];
+            Integer[] journeys = new Integer[n];
+            String[] nodes = new String[n];
+            String[] kinds = new String[n];
+            String[] reasons = new String[n];
+            Long[] values = new Long[n];
+            int i = 0;
+            for (Map.Entry<Count, long[]> e : counts.entrySet()) {
+                tenants[i] = e.getKey().tenant();
+                journeys[i] = e.getKey().journey();
+                nodes[i] = e.getKey().node();
+                kinds[i] = e.getKey().kind();
+                reasons[i] = e.getKey().reason();
+                values[i++] = e.getValue()[0];
+            }
+            ps.setArray(1, c.createArrayOf("int4", tenants));
+            ps.setArray(2, c.createArrayOf("int4", journeys));
+            ps.setArray(3, c.createArrayOf("text", nodes));
+            ps.setArray(4, c.createArrayOf("text", kinds));
+            ps.setArray(5, c.createArrayOf("text", reasons));
+            ps.setArray(6, c.createArrayOf("int8", values));
+            ps.executeUpdate();
+        }
     }
 
     private void insertOutbox(Connection c, List<Batch.Action> outbox) throws SQLException {
@@ -239,9 +291,5 @@ final class JournalWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static Map<String, Object> none() {
-        return Map.of();
     }
 }

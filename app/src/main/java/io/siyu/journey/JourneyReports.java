@@ -10,8 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Per journey and node: entered, waiting, passed, converted, exited (by reason), actions by outcome
- * and suppressions by reason. Counted from the journal and the outbox, so reports survive restarts
- * and agree with what was durable; "waiting" is the live count from the runtime.
+ * and suppressions by reason. Counted from the per-node counts and the outbox, both written with the
+ * journal, so reports survive restarts and agree with what was durable; "waiting" is the live count
+ * from the runtime.
  */
 @Component
 class JourneyReports {
@@ -40,8 +41,7 @@ class JourneyReports {
         Map<String, Map<String, Long>> exitedAt = new LinkedHashMap<>();
         Map<String, Long> exited = new TreeMap<>();
         long[] totals = new long[2];
-        jdbc.sql("SELECT kind, node, COALESCE(reason, ''), count(*) FROM journey_journal WHERE tenant_id = ? AND journey_id = ? "
-                        + "GROUP BY kind, node, reason")
+        jdbc.sql("SELECT kind, node, reason, n FROM journey_node_counts WHERE tenant_id = ? AND journey_id = ?")
                 .params(tenant, journey).query(rs -> {
                     String kind = rs.getString(1);
                     String node = rs.getString(2);

@@ -72,7 +72,10 @@ public final class JourneyBook {
     private final Map<Integer, Journey> journeys = new LinkedHashMap<>();
     private final Map<String, Journey> byName = new HashMap<>();
     private final HashMap<Long, Enrollment> active = new HashMap<>();
-    /** Per (journey, person): {entries so far, last entry time}. */
+    /**
+     * Per (journey, person) who left: {entries so far, last entry time}. People still in a journey
+     * carry this in their enrollment, so the 10 M waiting cost no second map entry.
+     */
     private final HashMap<Long, long[]> history = new HashMap<>();
     private final TimingWheel wheel;
     private Map<String, List<Journey>> interestedIn = Map.of();
@@ -265,7 +268,6 @@ public final class JourneyBook {
             }
         }
         int entry = before == null ? 1 : (int) before[0] + 1;
-        history.put(key, new long[] {entry, now});
         Map<String, String> kept = vars == null || vars.isEmpty() ? null : Map.copyOf(vars);
         Enrollment e = new Enrollment(journey.id, journey.current, person, entry, now, kept);
         active.put(key, e);
@@ -399,6 +401,7 @@ public final class JourneyBook {
 
     private void end(Enrollment e, Kind kind, String reason, long at, JournalSink sink) {
         active.remove(e.key());
+        history.put(e.key(), new long[] {e.entry, e.enteredAt});
         e.deadline = -1;
         JourneyDefinition d = journeys.get(e.journey).versions.get(e.version);
         sink.step(tenant, kind, e.journey, e.version, e.person, e.entry, e.step, d.node(e.node).id(), at, -1, reason, null);
@@ -545,10 +548,7 @@ public final class JourneyBook {
         long key = Enrollment.key(journey, person);
         Journey j = journeys.get(journey);
         switch (kind) {
-            case ENTERED -> {
-                history.put(key, new long[] {entry, at});
-                active.put(key, new Enrollment(journey, version, person, entry, at, vars));
-            }
+            case ENTERED -> active.put(key, new Enrollment(journey, version, person, entry, at, vars));
             case AT -> {
                 Enrollment e = active.get(key);
                 JourneyDefinition d = j == null ? null : j.versions.get(version);
@@ -562,6 +562,7 @@ public final class JourneyBook {
                 Enrollment e = active.get(key);
                 if (e != null && e.entry == entry) {
                     active.remove(key);
+                    history.put(key, new long[] {e.entry, e.enteredAt});
                 }
             }
             case SCHEDULED -> {
