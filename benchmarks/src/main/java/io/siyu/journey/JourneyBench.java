@@ -132,6 +132,7 @@ public final class JourneyBench {
     private static void latency(HikariDataSource dataSource, JsonMapper json, JourneyDefinition flow, int events) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Histogram histogram = new Histogram(3_600_000_000L, 3);
+        Histogram journal = new Histogram(3_600_000_000L, 3);
         ActionProvider provider = new ActionProvider() {
             @Override
             public String type() {
@@ -148,7 +149,7 @@ public final class JourneyBench {
             }
         };
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("bench", provider));
-        OutboxDispatcher dispatcher = new OutboxDispatcher(JdbcClient.create(dataSource), json, Clock.systemUTC(),
+        OutboxDispatcher dispatcher = new OutboxDispatcher(dataSource, JdbcClient.create(dataSource), json, Clock.systemUTC(),
                 beans.getBeanProvider(ActionProvider.class), beans.getBeanProvider(SendPolicy.class),
                 beans.getBeanProvider(Intake.class), beans.getBeanProvider(Engine.class), new SimpleMeterRegistry());
         dispatcher.start();
@@ -157,7 +158,7 @@ public final class JourneyBench {
         JourneyBook book = new JourneyBook(1, now);
         book.install(1, "bench-event", JourneyBook.Status.PUBLISHED, 1, Map.of(1, flow), now);
         Lens lens = new Lens(events);
-        int rate = 500;
+        int rate = Integer.getInteger("rate", 500);
         long begin = System.nanoTime();
         for (int p = 0; p < events; p++) {
             long due = begin + p * 1_000_000_000L / rate;
@@ -167,14 +168,17 @@ public final class JourneyBench {
             Batch batch = new Batch();
             long t = System.nanoTime();
             book.onEvent("Signed Up", name -> null, Map.of(), p, System.currentTimeMillis(), lens, batch);
-            sentAt.put(batch.actions.getFirst().actionId(), t);
+            String id = batch.actions.getFirst().actionId();
+            sentAt.put(id, t);
+            batch.done.thenRun(() -> journal.recordValue((System.nanoTime() - t) / 1_000));
             writer.submit(batch);
         }
         writer.flush();
         dispatcher.drain();
-        System.out.printf("latency: %,d events at %d/s, event → provider call: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", events, rate,
+        System.out.printf("latency: %,d events at %d/s, event → provider call: p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                        + "event → journal durable: p50 %.1f ms, p99 %.1f ms%n", events, rate,
                 histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
-                histogram.getMaxValue() / 1000.0);
+                histogram.getMaxValue() / 1000.0, journal.getValueAtPercentile(50) / 1000.0, journal.getValueAtPercentile(99) / 1000.0);
         dispatcher.close();
         writer.close();
     }
