@@ -35,14 +35,19 @@ public final class SegmentBook implements EngineExtension.Part {
     /** Someone entered or left a segment, or got or lost a rule tag. */
     public record Change(long at, String name, Definition.Kind kind, int person, boolean entered) {}
 
+    private final MembershipListener listener;
     private final Map<String, Definition> definitions = new LinkedHashMap<>();
     private final Map<String, RoaringBitmap> segments = new LinkedHashMap<>();
     private final Deque<Change> history = new ArrayDeque<>();
-    private long lastFullEvaluation = Long.MIN_VALUE;
+    private long lastFullEvaluation = Long.MIN_VALUE / 2; // half: "now - it" must not overflow on the first tick
     /** Live people (known, not merged away); built on first use, then kept current by events. */
     private @Nullable RoaringBitmap people;
     /** Columnar copies of what segment scans read; derived from the profiles, never snapshotted. */
     private final Columns columns = new Columns();
+
+    SegmentBook(MembershipListener listener) {
+        this.listener = listener;
+    }
 
     /** Everybody a segment can contain. Do not modify the result. */
     RoaringBitmap people(TenantState state) {
@@ -176,7 +181,7 @@ public final class SegmentBook implements EngineExtension.Part {
             changed = member ? members.checkedAdd(person) : members.checkedRemove(person);
         }
         if (changed) {
-            record(new Change(at, definition.name(), definition.kind(), person, member));
+            record(state, new Change(at, definition.name(), definition.kind(), person, member));
         }
     }
 
@@ -184,8 +189,8 @@ public final class SegmentBook implements EngineExtension.Part {
         RoaringBitmap before = definition.kind() == Definition.Kind.TAG
                 ? state.part(TagExtension.ID, TagBook.class).members(definition.name()).clone()
                 : segments.getOrDefault(definition.name(), new RoaringBitmap());
-        RoaringBitmap.andNot(members, before).forEach((int p) -> record(new Change(at, definition.name(), definition.kind(), p, true)));
-        RoaringBitmap.andNot(before, members).forEach((int p) -> record(new Change(at, definition.name(), definition.kind(), p, false)));
+        RoaringBitmap.andNot(members, before).forEach((int p) -> record(state, new Change(at, definition.name(), definition.kind(), p, true)));
+        RoaringBitmap.andNot(before, members).forEach((int p) -> record(state, new Change(at, definition.name(), definition.kind(), p, false)));
         if (definition.kind() == Definition.Kind.TAG) {
             state.part(TagExtension.ID, TagBook.class).replaceTag(definition.name(), members);
         } else {
@@ -193,7 +198,8 @@ public final class SegmentBook implements EngineExtension.Part {
         }
     }
 
-    private void record(Change change) {
+    private void record(TenantState state, Change change) {
+        listener.changed(state, change.name(), change.kind() == Definition.Kind.TAG, change.person(), change.entered(), change.at());
         if (history.size() == HISTORY) {
             history.removeFirst();
         }
@@ -205,7 +211,7 @@ public final class SegmentBook implements EngineExtension.Part {
         // definitions come from the database and membership from the profiles: nothing to keep
     }
 
-    static SegmentBook read(DataInput in) {
-        return new SegmentBook();
+    static SegmentBook read(DataInput in, MembershipListener listener) {
+        return new SegmentBook(listener);
     }
 }

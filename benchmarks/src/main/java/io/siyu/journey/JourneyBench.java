@@ -1,0 +1,319 @@
+package io.siyu.journey;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.siyu.action.ActionOutcome;
+import io.siyu.action.ActionProvider;
+import io.siyu.action.ActionRequest;
+import io.siyu.action.SendPolicy;
+import io.siyu.engine.Engine;
+import io.siyu.ingestion.Intake;
+import io.siyu.journey.model.DefinitionParser;
+import io.siyu.journey.model.JourneyDefinition;
+import io.siyu.journey.runtime.Batch;
+import io.siyu.journey.runtime.JournalSink;
+import io.siyu.journey.runtime.JourneyBook;
+import io.siyu.journey.runtime.PersonLens;
+import io.siyu.segment.condition.Condition;
+import io.siyu.segment.condition.ConditionEvaluator;
+import io.siyu.segment.condition.PersonFacts;
+import io.siyu.segment.condition.PropertyFilter;
+import io.siyu.segment.condition.Stat;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Journey runtime figures, in process, on a real embedded PostgreSQL (fsync on):
+ * <ul>
+ *   <li>{@code transitions}: N people enter a wait → branch → action flow (condition language
+ *       evaluated per person, every step journaled, every action in the outbox); steps per second
+ *       until the journal is durable;</li>
+ *   <li>{@code drain}: the same N people's one-day waits all due at one instant: time from the
+ *       clock reaching it until every resulting step and action is durable;</li>
+ *   <li>{@code latency}: event → provider call p50/p99 through journal, outbox and dispatcher, at a
+ *       fixed rate;</li>
+ *   <li>{@code memory}: heap after GC with N people waiting (no database).</li>
+ * </ul>
+ * {@code java -Xmx8g -cp … io.siyu.journey.JourneyBench transitions|drain|latency|memory [people]}
+ */
+public final class JourneyBench {
+
+    private static final String FLOW = """
+            {"name": "bench", "trigger": {"type": "api"},
+             "nodes": [
+               {"id": "wait", "type": "wait", "duration": "P1D", "next": "branch"},
+               {"id": "branch", "type": "branch", "condition": "order_count >= 3 and city = \\"上海\\"", "then": "offer", "else": "nudge"},
+               {"id": "offer", "type": "action", "action": "bench", "parameters": {"text": "会员礼 {{trait.city}}"}, "next": "done"},
+               {"id": "nudge", "type": "action", "action": "bench", "parameters": {"text": "新品"}, "next": "done"},
+               {"id": "done", "type": "exit"}]}""";
+    private static final String EVENT_FLOW = """
+            {"name": "bench-event", "trigger": {"type": "event", "event": "Signed Up"},
+             "nodes": [
+               {"id": "branch", "type": "branch", "condition": "order_count >= 3 and city = \\"上海\\"", "then": "offer", "else": "offer"},
+               {"id": "offer", "type": "action", "action": "bench", "parameters": {"text": "欢迎"}, "next": "done"},
+               {"id": "done", "type": "exit"}]}""";
+    private static final long START = 1_764_000_000_000L;
+
+    public static void main(String[] args) throws Exception {
+        String what = args.length > 0 ? args[0] : "transitions";
+        int people = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        JsonMapper json = JsonMapper.builder().build();
+        JourneyDefinition flow = DefinitionParser.parse(json.readTree(FLOW), Map.of());
+        if (what.equals("memory")) {
+            memory(flow, people);
+            return;
+        }
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(Path.of("target/journey-bench-pg"))
+                .setCleanDataDirectory(true).setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("shared_buffers", "256MB").setServerConfig("max_wal_size", "4GB")
+                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on").start();
+             HikariDataSource dataSource = pool(postgres)) {
+            schema(dataSource);
+            switch (what) {
+                case "transitions", "drain" -> transitionsAndDrain(dataSource, json, flow, people);
+                case "latency" -> latency(dataSource, json, DefinitionParser.parse(json.readTree(EVENT_FLOW), Map.of()), people);
+                default -> throw new IllegalArgumentException("transitions|drain|latency|memory");
+            }
+        }
+    }
+
+    private static void transitionsAndDrain(HikariDataSource dataSource, JsonMapper json, JourneyDefinition flow, int people) {
+        JournalWriter writer = new JournalWriter(dataSource, json, () -> {});
+        JourneyBook book = new JourneyBook(1, START);
+        book.install(1, "bench", JourneyBook.Status.PUBLISHED, 1, Map.of(1, flow), START);
+        Lens lens = new Lens(people);
+        long t0 = System.nanoTime();
+        for (int from = 0; from < people; from += 1_000) {
+            Batch batch = new Batch();
+            for (int p = from; p < Math.min(people, from + 1_000); p++) {
+                book.enter(1, p, START, Map.of(), lens, batch);
+            }
+            writer.submit(batch);
+        }
+        writer.flush();
+        double enterSeconds = (System.nanoTime() - t0) / 1e9;
+        long entered = book.transitions();
+        long enteredRows = writer.journalRows();
+        System.out.printf("enter: %,d people, %,d transitions (%,d journal rows) in %.2f s = %,.0f transitions/s%n", people,
+                entered, enteredRows, enterSeconds, entered / enterSeconds);
+
+        long t1 = System.nanoTime();
+        Batch batch = new Batch();
+        long fired = book.advance(START + 86_400_000L, lens, batch);
+        long stepped = System.nanoTime();
+        writer.submit(batch);
+        writer.flush();
+        double drainSeconds = (System.nanoTime() - t1) / 1e9;
+        long transitions = book.transitions() - entered;
+        System.out.printf("drain: %,d timers due at one instant fired in %.2f s in memory; with %,d transitions, %,d journal rows "
+                        + "and %,d outbox rows durable: %.2f s = %,.0f transitions/s%n", fired, (stepped - t1) / 1e9, transitions,
+                writer.journalRows() - enteredRows, batch.actions.size(), drainSeconds, transitions / drainSeconds);
+        writer.close();
+    }
+
+    private static void latency(HikariDataSource dataSource, JsonMapper json, JourneyDefinition flow, int events) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Histogram histogram = new Histogram(3_600_000_000L, 3);
+        Histogram journal = new Histogram(3_600_000_000L, 3);
+        ActionProvider provider = new ActionProvider() {
+            @Override
+            public String type() {
+                return "bench";
+            }
+
+            @Override
+            public ActionOutcome perform(ActionRequest request) {
+                Long t = sentAt.remove(request.actionId());
+                if (t != null) {
+                    histogram.recordValue((System.nanoTime() - t) / 1_000);
+                }
+                return new ActionOutcome.Done("ok", Map.of());
+            }
+        };
+        StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("bench", provider));
+        OutboxDispatcher dispatcher = new OutboxDispatcher(dataSource, JdbcClient.create(dataSource), json, Clock.systemUTC(),
+                beans.getBeanProvider(ActionProvider.class), beans.getBeanProvider(SendPolicy.class),
+                beans.getBeanProvider(Intake.class), beans.getBeanProvider(Engine.class), new SimpleMeterRegistry());
+        dispatcher.start();
+        JournalWriter writer = new JournalWriter(dataSource, json, dispatcher::wake);
+        long now = System.currentTimeMillis();
+        JourneyBook book = new JourneyBook(1, now);
+        book.install(1, "bench-event", JourneyBook.Status.PUBLISHED, 1, Map.of(1, flow), now);
+        Lens lens = new Lens(events);
+        int rate = Integer.getInteger("rate", 500);
+        long begin = System.nanoTime();
+        for (int p = 0; p < events; p++) {
+            long due = begin + p * 1_000_000_000L / rate;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            Batch batch = new Batch();
+            long t = System.nanoTime();
+            book.onEvent("Signed Up", name -> null, Map.of(), p, System.currentTimeMillis(), lens, batch);
+            String id = batch.actions.getFirst().actionId();
+            sentAt.put(id, t);
+            batch.done.thenRun(() -> journal.recordValue((System.nanoTime() - t) / 1_000));
+            writer.submit(batch);
+        }
+        writer.flush();
+        dispatcher.drain();
+        System.out.printf("latency: %,d events at %d/s, event → provider call: p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+                        + "event → journal durable: p50 %.1f ms, p99 %.1f ms%n", events, rate,
+                histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
+                histogram.getMaxValue() / 1000.0, journal.getValueAtPercentile(50) / 1000.0, journal.getValueAtPercentile(99) / 1000.0);
+        dispatcher.close();
+        writer.close();
+    }
+
+    private static void memory(JourneyDefinition flow, int people) {
+        JourneyBook book = new JourneyBook(1, START);
+        book.install(1, "bench", JourneyBook.Status.PUBLISHED, 1, Map.of(1, flow), START);
+        Lens lens = new Lens(1_000);
+        JournalSink discard = new JournalSink() {
+            @Override
+            public void step(int tenant, Kind kind, int journey, int version, int person, int entry, int step, String node,
+                    long at, long deadline, @Nullable String reason, @Nullable Map<String, String> vars) {}
+
+            @Override
+            public void action(int tenant, String actionId, int journey, int version, String node, int person, String type,
+                    Map<String, String> parameters, Map<String, Object> context, long notBefore) {}
+        };
+        long before = usedAfterGc();
+        for (int p = 0; p < people; p++) {
+            book.enter(1, p, START + (p % 86_400) * 1_000L, Map.of(), lens, discard);
+        }
+        long after = usedAfterGc();
+        System.out.printf("memory: %,d people waiting, %,d pending timers: %,.0f MB heap (%.0f bytes per person)%n", people,
+                book.pendingTimers(), (after - before) / 1e6, (after - before) / (double) people);
+        if (book.pendingTimers() != people) {
+            throw new IllegalStateException("expected every person to wait");
+        }
+    }
+
+    private static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static HikariDataSource pool(EmbeddedPostgres postgres) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(postgres.getPostgresDatabase());
+        config.setMaximumPoolSize(4);
+        return new HikariDataSource(config);
+    }
+
+    private static void schema(HikariDataSource dataSource) throws Exception {
+        try (InputStream in = JourneyBench.class.getResourceAsStream("/db/migration/V4__journeys.sql");
+             Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE tenants (id int PRIMARY KEY)");
+            s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Synthetic people: every third a Shanghai customer with 0–5 orders; real condition evaluation. */
+    private static final class Lens implements PersonLens {
+        private final byte[] orders;
+        private final Facts facts = new Facts();
+
+        Lens(int people) {
+            orders = new byte[people];
+            for (int p = 0; p < people; p++) {
+                orders[p] = (byte) (p * 7 % 6);
+            }
+        }
+
+        private final class Facts implements PersonFacts {
+            int person;
+
+            @Override
+            public @Nullable Object trait(String name) {
+                return name.equals("city") ? (person % 3 == 0 ? "上海" : "杭州") : null;
+            }
+
+            @Override
+            public double stat(Stat stat) {
+                return stat == Stat.ORDER_COUNT ? orders[person % orders.length] : 0;
+            }
+
+            @Override
+            public @Nullable Long timeStat(Stat stat) {
+                return null;
+            }
+
+            @Override
+            public long now() {
+                return START;
+            }
+
+            @Override
+            public int count(String event, List<PropertyFilter> where, Duration window) {
+                return 0;
+            }
+
+            @Override
+            public long sumFen(String event, List<PropertyFilter> where, Duration window) {
+                return 0;
+            }
+
+            @Override
+            public boolean hasTag(String tag) {
+                return false;
+            }
+
+            @Override
+            public boolean inSegment(String segment) {
+                return false;
+            }
+        }
+
+        @Override
+        public boolean test(Condition condition, int person, long now) {
+            facts.person = person;
+            return ConditionEvaluator.evaluate(condition, facts);
+        }
+
+        @Override
+        public ZoneId zone(int person) {
+            return ZoneId.of("Asia/Shanghai");
+        }
+
+        @Override
+        public @Nullable Object trait(int person, String name) {
+            facts.person = person;
+            return facts.trait(name);
+        }
+
+        @Override
+        public Map<String, Object> context(int person, long now) {
+            return Map.of("trait.city", person % 3 == 0 ? "上海" : "杭州");
+        }
+
+        @Override
+        public void members(String segment, long now, IntConsumer each) {}
+
+        @Override
+        public void everybody(IntConsumer each) {}
+    }
+
+    private JourneyBench() {}
+}
