@@ -67,9 +67,13 @@ public final class SegmentBook implements EngineExtension.Part {
 
     /** Installs or replaces a definition and evaluates it over everybody; returns its size. */
     long define(TenantState state, Definition definition, long now) {
+        // A segment's first evaluation here (a new segment, or every segment after a restart, since
+        // snapshots keep no segment membership) is its baseline, not people entering. Rule tags
+        // live in the snapshotted TagBook, so their first evaluation is compared with what it held.
+        boolean baseline = !definitions.containsKey(definition.name()) && definition.kind() == Definition.Kind.SEGMENT;
         definitions.put(definition.name(), definition);
         RoaringBitmap members = new SegmentCounter(state, now).members(definition.condition());
-        replace(state, definition, members, now);
+        replace(state, definition, members, now, !baseline);
         return members.getLongCardinality();
     }
 
@@ -165,7 +169,7 @@ public final class SegmentBook implements EngineExtension.Part {
         lastFullEvaluation = now;
         for (Definition definition : definitions.values()) {
             if (definition.timeDependent()) {
-                replace(state, definition, new SegmentCounter(state, now).members(definition.condition()), now);
+                replace(state, definition, new SegmentCounter(state, now).members(definition.condition()), now, true);
             }
         }
     }
@@ -185,10 +189,13 @@ public final class SegmentBook implements EngineExtension.Part {
         }
     }
 
-    private void replace(TenantState state, Definition definition, RoaringBitmap members, long at) {
+    private void replace(TenantState state, Definition definition, RoaringBitmap members, long at, boolean changes) {
         RoaringBitmap before = definition.kind() == Definition.Kind.TAG
                 ? state.part(TagExtension.ID, TagBook.class).members(definition.name()).clone()
                 : segments.getOrDefault(definition.name(), new RoaringBitmap());
+        if (!changes) {
+            before = members;
+        }
         RoaringBitmap.andNot(members, before).forEach((int p) -> record(state, new Change(at, definition.name(), definition.kind(), p, true)));
         RoaringBitmap.andNot(before, members).forEach((int p) -> record(state, new Change(at, definition.name(), definition.kind(), p, false)));
         if (definition.kind() == Definition.Kind.TAG) {
