@@ -2,7 +2,6 @@ package io.siyu.compliance.lexicon;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -193,7 +192,14 @@ public final class DoubleArrayAhoCorasick {
         private int alphabet;
         private int[] base = new int[1024];
         private int[] check = new int[1024];
-        private final BitSet used = new BitSet();
+        /** Free slots tried for one node before it goes past the used area. */
+        private static final int MAX_TRIES = 1 << 16;
+        private static final int WIDTHS = 33;
+
+        private final int[] widthHint = new int[WIDTHS];
+
+        private final UsedSlots used = new UsedSlots();
+        private int firstFree = 1; // every slot below is used
         private int highest;
 
         Builder(String[] keys, int[] values) {
@@ -302,8 +308,17 @@ public final class DoubleArrayAhoCorasick {
 
         private int place(int[] childCodes, int children) {
             int first = childCodes[0];
-            int p = used.nextClearBit(first + 1);
+            firstFree = used.nextFree(firstFree);
+            // Nodes of the same width tend to fit where the last one did: start there, so wide
+            // nodes skip the crowded front that single-child nodes fill later.
+            int width = Math.min(children, WIDTHS - 1);
+            int start = Math.max(first + 1, width > 1 ? Math.max(firstFree, widthHint[width] + first) : firstFree);
+            int p = used.nextFree(start);
+            int tries = 0;
             while (true) {
+                if (++tries > MAX_TRIES) {
+                    p = highest + 1 + first; // past everything used: always fits
+                }
                 int b = p - first;
                 boolean fits = true;
                 for (int j = 1; j < children; j++) {
@@ -313,10 +328,13 @@ public final class DoubleArrayAhoCorasick {
                     }
                 }
                 if (fits) {
+                    if (width > 1) {
+                        widthHint[width] = b;
+                    }
                     grow(b + alphabet + 1);
                     return b;
                 }
-                p = used.nextClearBit(p + 1);
+                p = used.nextFree(p + 1);
             }
         }
 
@@ -400,6 +418,61 @@ public final class DoubleArrayAhoCorasick {
                 outputs[size++] = -1;
             }
             return Arrays.copyOf(outputs, size);
+        }
+    }
+
+    /**
+     * A bitset of used slots with a summary level (one bit per 64-slot word, set when the word is
+     * full), so "next free slot at or after x" skips long full stretches 4,096 slots at a time.
+     */
+    private static final class UsedSlots {
+        private long[] words = new long[64];
+        private long[] full = new long[1];
+
+        boolean get(int i) {
+            int w = i >>> 6;
+            return w < words.length && (words[w] & (1L << i)) != 0;
+        }
+
+        void set(int i) {
+            int w = i >>> 6;
+            if (w >= words.length) {
+                int n = Math.max(w + 1, words.length * 2);
+                words = Arrays.copyOf(words, n);
+                full = Arrays.copyOf(full, (n + 63) >>> 6);
+            }
+            words[w] |= 1L << i;
+            if (words[w] == -1L) {
+                full[w >>> 6] |= 1L << w;
+            }
+        }
+
+        int nextFree(int from) {
+            int w = from >>> 6;
+            if (w >= words.length) {
+                return from;
+            }
+            long free = ~words[w] & (-1L << from);
+            if (free != 0) {
+                return (w << 6) + Long.numberOfTrailingZeros(free);
+            }
+            // next word that is not full, found through the summary
+            int word = w + 1;
+            while (true) {
+                int s = word >>> 6;
+                if (s >= full.length) {
+                    return word << 6;
+                }
+                long notFull = ~full[s] & (-1L << word);
+                if (notFull != 0) {
+                    word = (s << 6) + Long.numberOfTrailingZeros(notFull);
+                    if (word >= words.length) {
+                        return word << 6;
+                    }
+                    return (word << 6) + Long.numberOfTrailingZeros(~words[word]);
+                }
+                word = (s + 1) << 6;
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -36,6 +37,24 @@ class DoubleArrayAhoCorasickProperties {
         }
         assertThat(found).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(automaton.count(text.toCharArray(), text.length())).isEqualTo(expected.size());
+    }
+
+    @Example
+    void aLargeLexiconOverAWideAlphabetMatchesIndexOf() {
+        java.util.Random random = new java.util.Random(3);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            StringBuilder key = new StringBuilder();
+            for (int n = 2 + random.nextInt(5); n > 0; n--) {
+                key.append((char) (0x4E00 + (random.nextBoolean() ? random.nextInt(60) : random.nextInt(6_000))));
+            }
+            keys.add(key.toString());
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 4_000; i++) {
+            text.append((char) (0x4E00 + random.nextInt(60)));
+        }
+        findsExactlyWhatIndexOfFinds(keys, text.toString());
     }
 
     @Provide
