@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Entry point of {@code ./siyu bench}: {@code ingest} (end-to-end load against a child server),
- * {@code heap} (bytes per profile) and {@code jmh [regex]} (the micro-benchmarks).
+ * {@code heap} (bytes per profile), {@code content} (content-compliance scan, CPU and wall time) and
+ * {@code jmh [regex]} (the micro-benchmarks).
  */
 public final class Bench {
 
@@ -15,6 +16,7 @@ public final class Bench {
         switch (command) {
             case "ingest" -> IngestBench.run(new Args(args, 1));
             case "heap" -> HeapBench.run(new Args(args, 1));
+            case "content" -> ContentBench.run(new Args(args, 1));
             case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.out.println("""
@@ -23,6 +25,7 @@ public final class Bench {
                                                    [--latency-rate 20000 (only without the batch phase)] [--people 200000]
                                                    [--events 400000] [--phases batch,single,latency,replay,peer]
                                ./siyu bench heap [--people 1000000] [--events-per-person 20]
+                               ./siyu bench content [--terms 50000] [--chars 10000] [--rounds 5]
                                ./siyu bench jmh [regex] [JMH options]""");
                 if (!command.equals("help")) {
                     System.exit(2);

@@ -21,6 +21,9 @@ public final class Lexicon {
     /** A percentage counts as a return figure within this many normalised characters of a return word. */
     static final int RETURN_FIGURE_DISTANCE = 24;
 
+    /** Digits before a '%' that still make one figure ("12.5%" normalises to "125%"). */
+    static final int MAX_FIGURE_DIGITS = 12;
+
     public static final String RETURN_FIGURE_RULE = "finance.return-figure-needs-disclaimer";
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -101,7 +104,7 @@ public final class Lexicon {
                 case FLAG -> { }
             }
         }
-        int[] reach = anyAllowed ? allowedReach(normalised.length(), matches, scratch) : null;
+        int allowed = anyAllowed ? allowedSpans(matches, scratch) : 0;
         Verdict verdict = Verdict.PASS;
         List<Finding> findings = new ArrayList<>();
         for (int i = 0; i < matches.size(); i++) {
@@ -111,7 +114,7 @@ public final class Lexicon {
             }
             int end = matches.end(i);
             int start = end - lengths[matches.value(i)] + 1;
-            if (reach != null && reach[start] >= end) {
+            if (allowed > 0 && insideAllowed(start, end, allowed, scratch)) {
                 continue; // wholly inside an allowed phrase
             }
             verdict = max(verdict, entry.severity());
@@ -128,30 +131,49 @@ public final class Lexicon {
     }
 
     /**
-     * {@code reach[p]} = the furthest end (inclusive) of an allowed phrase starting at or before
-     * {@code p}, or -1: a flag [s, e] lies inside an allowed phrase iff {@code reach[s] >= e}.
+     * Collects the allowed phrases (and disclaimers) as spans sorted by start, with
+     * {@code reach[i]} = the furthest end among spans 0..i, so that containment is a binary search.
+     *
+     * @return the number of spans
      */
-    private int[] allowedReach(int n, DoubleArrayAhoCorasick.Matches matches, Scratch scratch) {
-        int[] reach = scratch.reach(n);
-        Arrays.fill(reach, 0, n, -1);
+    private int allowedSpans(DoubleArrayAhoCorasick.Matches matches, Scratch scratch) {
+        long[] spans = scratch.spans(matches.size());
+        int count = 0;
         for (int i = 0; i < matches.size(); i++) {
             Entry.Kind kind = entries[matches.value(i)].kind();
             if (kind == Entry.Kind.ALLOW || kind == Entry.Kind.DISCLAIMER) {
                 int end = matches.end(i);
                 int start = end - lengths[matches.value(i)] + 1;
-                reach[start] = Math.max(reach[start], end);
+                spans[count++] = (long) start << 32 | end;
             }
         }
-        for (int p = 1; p < n; p++) {
-            reach[p] = Math.max(reach[p], reach[p - 1]);
+        Arrays.sort(spans, 0, count);
+        int[] reach = scratch.reach(count);
+        for (int i = 0; i < count; i++) {
+            int end = (int) spans[i];
+            reach[i] = i == 0 ? end : Math.max(reach[i - 1], end);
         }
-        return reach;
+        return count;
+    }
+
+    /** Whether [start, end] lies inside an allowed span: one starts at or before {@code start} and reaches {@code end}. */
+    private static boolean insideAllowed(int start, int end, int count, Scratch scratch) {
+        long[] spans = scratch.spans;
+        int lo = 0, hi = count; // first span starting after start
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if ((int) (spans[mid] >>> 32) <= start) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo > 0 && scratch.reach[lo - 1] >= end;
     }
 
     /** Every "digits%" figure within {@link #RETURN_FIGURE_DISTANCE} of a return word is a review finding. */
     private Verdict returnFigures(String text, NormalisedText normalised, DoubleArrayAhoCorasick.Matches matches,
             List<Finding> findings, Verdict verdict, Scratch scratch) {
-        char[] chars = normalised.chars();
         int n = normalised.length();
         int[] cueStarts = scratch.cueStarts(matches.size());
         int[] cueEnds = scratch.cueEnds(matches.size());
@@ -165,12 +187,26 @@ public final class Lexicon {
                 cues++;
             }
         }
-        for (int p = 0; p < n; p++) {
+        // a figure counts only near a cue, so only the stretches around cues are searched for '%'
+        int searched = 0;
+        for (int j = 0; j < cues; j++) {
+            int from = Math.max(searched, cueStarts[j] - RETURN_FIGURE_DISTANCE);
+            int until = Math.min(n, cueEnds[j] + RETURN_FIGURE_DISTANCE + MAX_FIGURE_DIGITS + 1);
+            searched = Math.max(searched, until);
+            verdict = figuresBetween(from, until, text, normalised, findings, verdict, cueStarts, cueEnds, cues, longestCue);
+        }
+        return verdict;
+    }
+
+    private Verdict figuresBetween(int from, int until, String text, NormalisedText normalised, List<Finding> findings,
+            Verdict verdict, int[] cueStarts, int[] cueEnds, int cues, int longestCue) {
+        char[] chars = normalised.chars();
+        for (int p = from; p < until; p++) {
             if (chars[p] != '%' || p == 0 || !isDigit(chars[p - 1])) {
                 continue;
             }
             int start = p - 1;
-            while (start > 0 && isDigit(chars[start - 1])) {
+            while (start > 0 && isDigit(chars[start - 1]) && p - start < MAX_FIGURE_DIGITS) {
                 start--;
             }
             if (!nearReturnCue(start, p, cueStarts, cueEnds, cues, longestCue)) {
@@ -220,7 +256,15 @@ public final class Lexicon {
     public static final class Scratch {
         final NormalisedText text = new NormalisedText(1024);
         final DoubleArrayAhoCorasick.Matches matches = new DoubleArrayAhoCorasick.Matches();
-        private int[] reach = new int[1024];
+        private int[] reach = new int[64];
+        private long[] spans = new long[64];
+
+        long[] spans(int n) {
+            if (spans.length < n) {
+                spans = new long[n];
+            }
+            return spans;
+        }
         private int[] cueStarts = new int[64];
         private int[] cueEnds = new int[64];
 

@@ -7,6 +7,7 @@ package io.siyu.compliance.lexicon;
  */
 public final class NormalisedText {
 
+    private char[] source;
     private char[] chars;
     private int[] origins;
     private int length;
@@ -14,12 +15,14 @@ public final class NormalisedText {
 
     public NormalisedText(int capacity) {
         chars = new char[Math.max(16, capacity)];
+        source = new char[chars.length];
         origins = new int[chars.length];
     }
 
     void ensureCapacity(int capacity) {
         if (chars.length < capacity) {
             chars = new char[capacity];
+            source = new char[capacity];
             origins = new int[capacity];
         }
     }
@@ -27,6 +30,10 @@ public final class NormalisedText {
     void length(int length, int originalLength) {
         this.length = length;
         this.originalLength = originalLength;
+    }
+
+    char[] source() {
+        return source;
     }
 
     public char[] chars() {
