@@ -26,14 +26,23 @@ public final class Lexicon {
 
     public static final String RETURN_FIGURE_RULE = "finance.return-figure-needs-disclaimer";
 
+    /** Texts up to this length use the thread's reusable buffers (about 130 KB at most per thread). */
+    static final int POOLED_LENGTH = 16_384;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final Entry[] entries;
     private final int[] lengths; // normalised length of each entry's term
     private final DoubleArrayAhoCorasick automaton;
     private final TextNormaliser normaliser;
+    private final java.util.Map<String, Verdict> severities = new java.util.HashMap<>(); // most severe per rule
 
     private Lexicon(Entry[] entries, int[] lengths, DoubleArrayAhoCorasick automaton, TextNormaliser normaliser) {
+        for (Entry entry : entries) {
+            if (entry.kind() == Entry.Kind.FLAG) {
+                severities.merge(entry.rule(), entry.severity(), Lexicon::max);
+            }
+        }
         this.entries = entries;
         this.lengths = lengths;
         this.automaton = automaton;
@@ -72,9 +81,12 @@ public final class Lexicon {
         return automaton;
     }
 
-    /** Checks {@code text} with this thread's scratch buffers. */
+    /**
+     * Checks {@code text} with this thread's scratch buffers; a text longer than
+     * {@value #POOLED_LENGTH} characters gets its own, so no thread keeps megabytes of buffers.
+     */
     public Result check(String text) {
-        return check(text, SCRATCH.get());
+        return check(text, text.length() <= POOLED_LENGTH ? SCRATCH.get() : new Scratch());
     }
 
     public Result check(String text, Scratch scratch) {
@@ -126,8 +138,34 @@ public final class Lexicon {
         if (anyCue && !disclaimed) {
             verdict = returnFigures(text, normalised, matches, findings, verdict, scratch);
         }
-        findings.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(a.end(), b.end()));
-        return verdict == Verdict.PASS && findings.isEmpty() ? Result.PASSED : new Result(verdict, findings);
+        return verdict == Verdict.PASS && findings.isEmpty() ? Result.PASSED : new Result(verdict, withoutNested(findings));
+    }
+
+    /**
+     * Sorted by position, without findings that lie inside a longer one at least as severe ("最"
+     * inside "最佳" adds nothing). Findings are at most {@link #MAX_FINDINGS}, so the quadratic
+     * check is bounded.
+     */
+    private List<Finding> withoutNested(List<Finding> findings) {
+        findings.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
+        List<Finding> kept = new ArrayList<>(findings.size());
+        for (Finding f : findings) {
+            boolean nested = false;
+            for (int j = kept.size() - 1; j >= 0 && !nested; j--) {
+                Finding k = kept.get(j);
+                nested = k.end() >= f.end() && k.end() - k.start() > f.end() - f.start()
+                        && severity(k).compareTo(severity(f)) >= 0;
+            }
+            if (!nested) {
+                kept.add(f);
+            }
+        }
+        kept.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(a.end(), b.end()));
+        return kept;
+    }
+
+    private Verdict severity(Finding finding) {
+        return severities.getOrDefault(finding.rule(), Verdict.REVIEW);
     }
 
     /**

@@ -41,9 +41,19 @@ class LexiconTest {
 
     @Test
     void anAllowedPhraseDoesNotExcuseTheSameTermElsewhere() {
-        Result result = shipped.check("第一次购买就选销量第一的品牌");
+        Result result = shipped.check("第一次购买就选第一的品牌");
         assertThat(result.verdict()).isEqualTo(Verdict.BLOCK);
-        assertThat(result.findings()).extracting(Finding::start).contains(9).doesNotContain(0);
+        assertThat(result.findings()).containsExactly(new Finding("advertising", "第一", 7, 9, "ad-law.absolute"));
+    }
+
+    @Test
+    void aTermInsideALongerFindingAtLeastAsSevereIsNotRepeated() {
+        assertThat(shipped.check("销量第一").findings()).containsExactly(
+                new Finding("advertising", "销量第一", 0, 4, "ad-law.absolute"));
+        // a weaker finding does not hide a stronger one inside it
+        List<Entry> entries = new ArrayList<>(ShippedLexicon.entries());
+        entries.add(Entry.flag("最佳之选", "tenant", "tenant:soft", Verdict.REVIEW));
+        assertThat(Lexicon.of(entries).check("最佳之选").findings()).extracting(Finding::term).containsExactly("最佳", "最佳之选");
     }
 
     @Test
@@ -116,6 +126,23 @@ class LexiconTest {
         Lexicon lexicon = Lexicon.of(entries);
         assertThat(lexicon.check("比竞品ａ更好用").findings())
                 .containsExactly(new Finding("tenant", "竞品A", 1, 4, "tenant:competitors"));
+    }
+
+    @Test
+    void aReturnFigureCountsWithinTwentyFourCharactersOfTheCueAndNotBeyond() {
+        assertThat(shipped.check("收益" + "好".repeat(23) + "5%").verdict()).isEqualTo(Verdict.REVIEW);
+        assertThat(shipped.check("收益" + "好".repeat(24) + "5%").verdict()).isEqualTo(Verdict.PASS);
+        assertThat(shipped.check("5%" + "好".repeat(23) + "收益").verdict()).isEqualTo(Verdict.REVIEW);
+        assertThat(shipped.check("5%" + "好".repeat(24) + "收益").verdict()).isEqualTo(Verdict.PASS);
+    }
+
+    @Test
+    void aLongTextGetsItsOwnBuffersAndStillReportsOriginalOffsets() {
+        String text = "好，".repeat(Lexicon.POOLED_LENGTH) + "最佳";
+        Result result = shipped.check(text);
+        assertThat(result.findings()).containsExactly(
+                new Finding("advertising", "最佳", text.length() - 2, text.length(), "ad-law.absolute"));
+        assertThat(shipped.check("最佳").findings()).extracting(Finding::start).containsExactly(0);
     }
 
     private static List<String> terms(Result result) {
