@@ -44,7 +44,7 @@ class ExportWatch {
     private final Clock clock;
     private final AuditLog audit;
     private final Counter anomalies;
-    private final int maxRowsPerHour;
+    private volatile int maxRowsPerHour;
     private volatile int quietFrom;
     private volatile int quietUntil;
     private final Map<String, Deque<Export>> recent = new ConcurrentHashMap<>();
@@ -66,10 +66,20 @@ class ExportWatch {
                 .query((rs, row) -> frozen.put(key(new TenantId(rs.getInt(1)), rs.getString(2)), rs.getString(3))).list();
     }
 
-    /** Sets the unusual hours, China time, {@code from} inclusive to {@code until} exclusive. */
-    void quietHours(int from, int until) {
-        this.quietFrom = from;
-        this.quietUntil = until;
+    /**
+     * Changes the thresholds at run time.
+     *
+     * @param quietFrom first unusual hour, China time
+     * @param quietUntil first usual hour after them (equal to {@code quietFrom}: none)
+     */
+    void thresholds(int maxRowsPerHour, int quietFrom, int quietUntil) {
+        this.maxRowsPerHour = maxRowsPerHour;
+        this.quietFrom = quietFrom;
+        this.quietUntil = quietUntil;
+    }
+
+    int maxRowsPerHour() {
+        return maxRowsPerHour;
     }
 
     /** @throws Forbidden when the caller is frozen */
