@@ -22,6 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -52,9 +53,17 @@ public class AuditLog {
             CompletableFuture<Long> written, boolean barrier) {}
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final byte[] key;
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(100_000);
     private final Thread writer;
     private long lastSeq;
@@ -62,8 +71,10 @@ public class AuditLog {
     private volatile long writtenSeq;
     private volatile boolean running = true;
 
-    AuditLog(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, FieldCipher cipher) {
-        this.jdbc = jdbc;
+    /** Starts the writer; also how benchmarks wire it without Spring. */
+    public AuditLog(JdbcTemplate jdbcTemplate, TransactionTemplate transactions, Clock clock, FieldCipher cipher) {
+        this.jdbc = JdbcClient.create(jdbcTemplate);
+        this.batches = jdbcTemplate;
         this.transactions = transactions;
         this.clock = clock;
         this.key = cipher.derivedKey("audit-chain");
@@ -138,7 +149,7 @@ public class AuditLog {
     byte[] hashOf(long seq, @Nullable Integer tenant, Instant at, String actor, String action, String subject, String detail,
             byte[] prevHash) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = macs.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update(prevHash);
             mac.update(ByteBuffer.allocate(20).putLong(seq).putInt(tenant == null ? 0 : tenant).putLong(at.toEpochMilli()).array());
@@ -199,15 +210,13 @@ public class AuditLog {
             entries.add(new Entry(seq, tenant, at, p.actor(), p.action(), p.subject(), p.detail(), prev, hash));
             prev = hash;
         }
-        transactions.executeWithoutResult(status -> {
-            for (Entry e : entries) {
-                jdbc.sql("INSERT INTO audit_log (seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash) "
-                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                        .params(e.seq(), e.tenant(), Timestamp.from(e.at()), e.actor(), e.action(), e.subject(), e.detail(),
-                                e.prevHash(), e.hash())
-                        .update();
-            }
-        });
+        if (!entries.isEmpty()) {
+            transactions.executeWithoutResult(status -> batches.batchUpdate(
+                    "INSERT INTO audit_log (seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    entries.stream().map(e -> new Object[] {e.seq(), e.tenant(), Timestamp.from(e.at()), e.actor(), e.action(),
+                            e.subject(), e.detail(), e.prevHash(), e.hash()}).toList()));
+        }
         lastSeq = seq;
         lastHash = prev;
         writtenSeq = seq;

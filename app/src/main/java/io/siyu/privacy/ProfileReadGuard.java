@@ -7,8 +7,6 @@ import io.siyu.platform.Role;
 import io.siyu.platform.TenantId;
 import io.siyu.profile.ProfileView;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.MediaType;
@@ -54,18 +52,6 @@ class ProfileReadGuard implements ResponseBodyAdvice<ProfileView> {
         }
         audit.record(tenant, caller == null ? "unknown" : caller.actor(), "profile.read", body.id(),
                 http.getMethod() + " " + http.getRequestURI());
-        return caller == null || caller.role() != Role.ADMIN ? masked(body) : body;
-    }
-
-    static ProfileView masked(ProfileView view) {
-        Map<String, Object> traits = new LinkedHashMap<>(view.traits());
-        for (String name : Masks.PERSONAL_TRAITS) {
-            Object value = traits.get(name);
-            if (value != null) {
-                traits.put(name, Masks.trait(name, value.toString()));
-            }
-        }
-        return new ProfileView(view.id(), view.identities().stream().map(Masks::identifier).toList(), traits, view.stats(),
-                view.tags(), view.scores(), view.mergedFrom());
+        return caller == null || caller.role() != Role.ADMIN ? ProfileMasks.mask(body) : body;
     }
 }

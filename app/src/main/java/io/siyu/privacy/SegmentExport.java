@@ -76,7 +76,7 @@ class SegmentExport {
                         counts[1]++;
                         continue;
                     }
-                    row(rows, unmasked ? view : ProfileReadGuard.masked(view), state.graph().identifiersOf(person), exportId);
+                    row(rows, unmasked ? view : ProfileMasks.mask(view), state.graph().identifiersOf(person), exportId);
                     counts[0]++;
                 }
                 return null;
