@@ -102,7 +102,7 @@ class AccessController {
             throw new InvalidInput("scopes", "required", "scopes must name at least one of " + Credentials.WRITE_SCOPES);
         }
         Credentials.WriteKeyPolicy policy = credentials.limitWriteKey(tenant, id, Set.copyOf(body.scopes()),
-                body.ratePerSecond() == null ? 2_000 : body.ratePerSecond());
+                body.ratePerSecond() == null ? 50_000 : body.ratePerSecond());
         audit.recordAndWait(tenant, caller.actor(), "write-key.limited", "write-key:" + id,
                 "scopes=" + policy.scopes() + " rate=" + policy.ratePerSecond());
         return policy;

@@ -28,9 +28,10 @@ class JdbcDataKeys implements DataKeyStore {
 
     @Override
     public Wrapped putIfAbsent(TenantId tenant, Wrapped key) {
-        jdbc.sql("INSERT INTO data_keys (tenant_id, subject, kek_version, wrapped) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                .params(tenant.value(), key.subject(), key.kekVersion(), key.wrapped()).update();
-        Wrapped kept = find(tenant, key.subject());
+        Wrapped inserted = jdbc.sql("INSERT INTO data_keys (tenant_id, subject, kek_version, wrapped) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING RETURNING subject, kek_version, wrapped")
+                .params(tenant.value(), key.subject(), key.kekVersion(), key.wrapped()).query(JdbcDataKeys::map).optional().orElse(null);
+        Wrapped kept = inserted != null ? inserted : find(tenant, key.subject());
         if (kept == null) {
             throw new IllegalStateException("the data key of " + key.subject() + " vanished while it was created");
         }

@@ -111,6 +111,19 @@ class AuditChainTest extends PrivacyApi {
         assertThat(reads.get(0).path("actor").asString()).startsWith("token:operator-");
     }
 
+    @Test
+    void theCommandVerifiesThroughTheApiAndFailsOnABrokenChain() {
+        var out = new java.io.ByteArrayOutputStream();
+        String[] args = {"verify-audit", "--url", url(""), "--token", ADMIN, "--tenant", newBrand().slug()};
+        assertThat(PrivacyCommand.run(args, new java.io.PrintStream(out, true))).isEqualTo(0);
+        assertThat(out.toString()).contains("\"intact\":true");
+        long seq = entries(2).get(0);
+        tampered(() -> jdbc.sql("UPDATE audit_log SET actor = 'someone else' WHERE seq = ?").param(seq).update(),
+                report -> assertThat(PrivacyCommand.run(args, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true)))
+                        .isEqualTo(1));
+        assertThat(PrivacyCommand.run(new String[] {"shred-everything"}, new java.io.PrintStream(out, true))).isEqualTo(2);
+    }
+
     /** Writes {@code n} entries and returns their numbers. */
     private List<Long> entries(int n) {
         List<Long> seqs = new java.util.ArrayList<>();

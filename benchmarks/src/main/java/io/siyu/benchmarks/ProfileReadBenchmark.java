@@ -108,6 +108,11 @@ public class ProfileReadBenchmark {
                 Clock.systemUTC(), new FieldCipher(new byte[32]));
     }
 
+    /** Runs one read of each kind, for {@link ProfileReadBench}. */
+    AuditLog audit() {
+        return audit;
+    }
+
     private ProfileView view() {
         int person = random.nextInt(people);
         long now = System.currentTimeMillis();
