@@ -108,7 +108,7 @@ public class ProfileReadBenchmark {
                 Clock.systemUTC(), new FieldCipher(new byte[32]));
     }
 
-    /** Runs one read of each kind, for {@link ProfileReadBench}. */
+    /** The audit log, for {@link ProfileReadBench} to wait for its entries. */
     AuditLog audit() {
         return audit;
     }
