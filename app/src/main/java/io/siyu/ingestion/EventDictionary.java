@@ -100,6 +100,12 @@ public final class EventDictionary {
                 opt("intent", Type.STRING, "意图"));
         define("Review Submitted", "service", "评价 / submitted a review", opt("order_id", Type.STRING, "订单号"),
                 new Property("rating", Type.INTEGER, true, 1.0, null, "评分 1–5"), opt("text", Type.STRING, "评价内容"));
+
+        // privacy capability (issue 7): a person's consent per purpose, the engine's source of truth for it
+        define("Consent Updated", "privacy", "更新授权 / consent given or withdrawn for one purpose",
+                new Property("purpose", Type.STRING, true, null, 32, "用途 / marketing, personalisation or analytics"),
+                new Property("consent", Type.STRING, true, null, 32, "授权 / all, necessary_only or refused"),
+                new Property("source", Type.STRING, false, null, 100, "来源 / e.g. privacy-centre, agent, api"));
     }
 
     private EventDictionary() {}

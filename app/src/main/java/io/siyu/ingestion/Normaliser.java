@@ -251,9 +251,11 @@ public class Normaliser {
                     "phone must be a mainland mobile number (11 digits starting with 1, optional +86) or +<country><number>"));
             return;
         }
-        identifiers.add(new Identifier(IdentifierType.PHONE_HASH, cipher.blindIndex(tenant, "phone", phone)));
+        String index = cipher.blindIndex(tenant, "phone", phone);
+        identifiers.add(new Identifier(IdentifierType.PHONE_HASH, index));
         traits.set("phone", mask(phone));
-        sealed.add(new Event.Sealed("phone", cipher.seal(tenant, phone)));
+        // under the phone's own data key, so erasing the person crypto-shreds every logged copy
+        sealed.add(new Event.Sealed("phone", cipher.sealPersonal(tenant, "phone:" + index, phone)));
     }
 
     private static void email(String raw, String field, Set<Identifier> identifiers, Traits traits, List<Violation> violations) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,7 +23,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Write keys (ingestion) and API tokens (management). Only SHA-256 hashes are stored; the plain
- * secret is returned once, when issued. The administrator's bootstrap token comes from
+ * secret is returned once, when issued. An API token carries a {@link Role} (tokens from before
+ * roles act as {@link Role#ADMIN} of their tenant); a write key carries the Segment calls it may
+ * make (its scopes) and its request rate. The administrator's bootstrap token comes from
  * {@code SIYU_ADMIN_TOKEN}, or is generated once and kept in {@code <data>/admin-token}.
  */
 @Component
@@ -38,9 +41,24 @@ public class Credentials {
     /** A freshly issued secret; {@code secret} is shown once. */
     public record Issued(int id, String prefix, String name, String secret) {}
 
+    /**
+     * What a write key may do.
+     *
+     * @param scopes the Segment calls allowed: {@code track identify page screen group alias batch}
+     * @param ratePerSecond requests a second the key may make (sustained; bursts of twice that)
+     */
+    public record WriteKeyPolicy(int id, TenantId tenant, Set<String> scopes, int ratePerSecond) {
+        public WriteKeyPolicy {
+            scopes = Set.copyOf(scopes);
+        }
+    }
+
+    /** Every scope a write key can hold. */
+    public static final Set<String> WRITE_SCOPES = Set.of("track", "identify", "page", "screen", "group", "alias", "batch");
+
     private final JdbcClient jdbc;
     private final byte[] adminTokenHash;
-    private final ConcurrentHashMap<String, TenantId> writeKeyCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, WriteKeyPolicy> writeKeyCache = new ConcurrentHashMap<>();
 
     Credentials(JdbcClient jdbc, SiyuProperties properties) {
         this.jdbc = jdbc;
@@ -73,18 +91,51 @@ public class Credentials {
 
     /** The tenant a write key belongs to, if it is valid and not revoked. */
     public Optional<TenantId> tenantOfWriteKey(String key) {
+        return writeKeyPolicy(key).map(WriteKeyPolicy::tenant);
+    }
+
+    /** The scopes and rate of a write key, if it is valid and not revoked. */
+    public Optional<WriteKeyPolicy> writeKeyPolicy(String key) {
         if (key.isEmpty() || key.length() > 200) {
             return Optional.empty();
         }
         String hash = sha256(key);
-        TenantId cached = writeKeyCache.get(hash);
+        WriteKeyPolicy cached = writeKeyCache.get(hash);
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<TenantId> tenant = jdbc.sql("SELECT tenant_id FROM write_keys WHERE key_hash = ? AND revoked_at IS NULL")
-                .param(hash).query(Integer.class).optional().map(TenantId::new);
-        tenant.ifPresent(t -> writeKeyCache.put(hash, t));
-        return tenant;
+        Optional<WriteKeyPolicy> policy = jdbc.sql(
+                        "SELECT id, tenant_id, scopes, rate_per_second FROM write_keys WHERE key_hash = ? AND revoked_at IS NULL")
+                .param(hash)
+                .query((rs, row) -> new WriteKeyPolicy(rs.getInt(1), new TenantId(rs.getInt(2)),
+                        Set.of((String[]) rs.getArray(3).getArray()), rs.getInt(4)))
+                .optional();
+        policy.ifPresent(p -> writeKeyCache.put(hash, p));
+        return policy;
+    }
+
+    /**
+     * Sets what a write key may do.
+     *
+     * @throws InvalidInput when a scope is unknown or the rate is not 1–1,000,000
+     * @throws NotFound when the key is not the tenant's or is revoked
+     */
+    public WriteKeyPolicy limitWriteKey(TenantId tenant, int id, Set<String> scopes, int ratePerSecond) {
+        for (String scope : scopes) {
+            if (!WRITE_SCOPES.contains(scope)) {
+                throw new InvalidInput("scopes", "enum", "unknown scope '" + scope + "'; scopes are " + WRITE_SCOPES);
+            }
+        }
+        if (ratePerSecond < 1 || ratePerSecond > 1_000_000) {
+            throw new InvalidInput("ratePerSecond", "range", "ratePerSecond must be 1–1,000,000");
+        }
+        int n = jdbc.sql("UPDATE write_keys SET scopes = ?::text[], rate_per_second = ? WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL")
+                .params("{" + String.join(",", scopes) + "}", ratePerSecond, id, tenant.value()).update();
+        if (n == 0) {
+            throw new NotFound("write key " + id + " does not exist or is revoked");
+        }
+        writeKeyCache.clear();
+        return new WriteKeyPolicy(id, tenant, scopes, ratePerSecond);
     }
 
     /** The caller a bearer token stands for, if valid. */
@@ -95,9 +146,10 @@ public class Credentials {
         if (MessageDigest.isEqual(adminTokenHash, sha256Bytes(token))) {
             return Optional.of(new Caller.Admin());
         }
-        return jdbc.sql("SELECT tenant_id, name FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")
+        return jdbc.sql("SELECT tenant_id, name, role FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")
                 .param(sha256(token))
-                .query((rs, row) -> (Caller) new Caller.TenantToken(new TenantId(rs.getInt(1)), rs.getString(2)))
+                .query((rs, row) -> (Caller) new Caller.TenantToken(new TenantId(rs.getInt(1)), "token:" + rs.getString(2),
+                        Role.parse(rs.getString(3)).orElseThrow()))
                 .optional();
     }
 
@@ -118,10 +170,15 @@ public class Credentials {
     }
 
     public Issued issueApiToken(TenantId tenant, String name) {
+        return issueApiToken(tenant, name, Role.ADMIN);
+    }
+
+    /** Issues a tenant API token that acts with {@code role}. */
+    public Issued issueApiToken(TenantId tenant, String name, Role role) {
         requireName(name);
         String token = "sy_" + random(40);
-        int id = jdbc.sql("INSERT INTO api_tokens (tenant_id, token_hash, token_prefix, name) VALUES (?, ?, ?, ?) RETURNING id")
-                .params(tenant.value(), sha256(token), prefix(token), name).query(Integer.class).single();
+        int id = jdbc.sql("INSERT INTO api_tokens (tenant_id, token_hash, token_prefix, name, role) VALUES (?, ?, ?, ?, ?) RETURNING id")
+                .params(tenant.value(), sha256(token), prefix(token), name, role.key()).query(Integer.class).single();
         return new Issued(id, prefix(token), name, token);
     }
 
@@ -168,11 +225,13 @@ public class Credentials {
         }
     }
 
-    private static String prefix(String secret) {
+    /** The first characters of a secret, shown in listings so people can tell keys apart. */
+    public static String prefix(String secret) {
         return secret.substring(0, Math.min(8, secret.length()));
     }
 
-    static String random(int length) {
+    /** A random secret of {@code length} characters from an unambiguous alphabet. */
+    public static String random(int length) {
         char[] chars = new char[length];
         for (int i = 0; i < length; i++) {
             chars[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
@@ -180,7 +239,8 @@ public class Credentials {
         return new String(chars);
     }
 
-    private static String sha256(String s) {
+    /** Hex SHA-256 of a secret: how keys and tokens are stored and looked up. */
+    public static String sha256(String s) {
         return HexFormat.of().formatHex(sha256Bytes(s));
     }
 

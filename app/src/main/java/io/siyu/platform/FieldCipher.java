@@ -9,13 +9,18 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -24,47 +29,100 @@ import org.springframework.stereotype.Component;
  * it, and AES-256-GCM to keep the value itself. Per-tenant keys are derived from the installation
  * master key ({@code SIYU_MASTER_KEY}, base64 of 32 bytes, or generated once into
  * {@code <data>/master.key}), so one tenant's index never matches another's.
+ *
+ * <p>Two kinds of ciphertext, told apart by their first byte:
+ * <ul>
+ *   <li>version 1, {@link #seal(TenantId, String)}: under the tenant's derived key, for the
+ *       tenant's own secrets (a WeCom app secret);</li>
+ *   <li>version 2, {@link #sealPersonal}: envelope encryption for a person's data. Each subject
+ *       (a field's blind index, e.g. {@code phone:<index>}) has its own random data key, kept in
+ *       the {@link DataKeyStore} wrapped by the tenant key of the current version. The subject
+ *       travels in the ciphertext, so erasing a person deletes the data keys of its subjects and
+ *       every copy of the value, in the event log, snapshots and backups alike, becomes
+ *       unreadable (crypto-shredding). {@link #rotate} re-wraps the data keys under a new tenant
+ *       key version without touching the ciphertexts.</li>
+ * </ul>
  */
 @Component
 public class FieldCipher {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final byte KEY_VERSION = 1;
+    private static final byte TENANT_KEY = 1;
+    private static final byte DATA_KEY = 2;
+    private static final int NONCE = 12;
+    private static final int TAG_BITS = 128;
+
+    /** The data key of a sealed value was deleted: the person was erased. */
+    public static final class Shredded extends IllegalArgumentException {
+        Shredded(String subject) {
+            super("the data key of " + subject + " was deleted (erased)");
+        }
+    }
 
     private final byte[] master;
+    private final DataKeyStore store;
     private final ConcurrentHashMap<Integer, byte[][]> tenantKeys = new ConcurrentHashMap<>();
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
+    private final ConcurrentHashMap<Integer, ConcurrentHashMap<String, SecretKeySpec>> dataKeys = new ConcurrentHashMap<>();
+    /** A thread's HMAC, keyed for the tenant it last indexed for: keying costs as much as hashing a phone. */
+    private static final class IndexMac {
+        final Mac mac;
+        int tenant;
+
+        IndexMac() {
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private final ThreadLocal<IndexMac> macs = ThreadLocal.withInitial(IndexMac::new);
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> {
         try {
-            return Mac.getInstance("HmacSHA256");
+            return Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     });
 
-    @org.springframework.beans.factory.annotation.Autowired
-    FieldCipher(SiyuProperties properties, @Value("${SIYU_MASTER_KEY:}") String masterKey) {
+    @Autowired
+    FieldCipher(SiyuProperties properties, @Value("${SIYU_MASTER_KEY:}") String masterKey,
+            ObjectProvider<DataKeyStore> store) {
         this(masterKey.isBlank() ? loadOrCreate(properties.dataDir().resolve("master.key"))
-                : Base64.getDecoder().decode(masterKey.trim()));
+                : Base64.getDecoder().decode(masterKey.trim()), store.getIfAvailable(InMemoryDataKeys::new));
     }
 
     /**
+     * With data keys kept in memory (tests, benchmarks).
+     *
      * @param master the 32-byte installation master key
      * @throws IllegalStateException when the key is not 32 bytes
      */
     public FieldCipher(byte[] master) {
+        this(master, new InMemoryDataKeys());
+    }
+
+    /** @throws IllegalStateException when the key is not 32 bytes */
+    public FieldCipher(byte[] master, DataKeyStore store) {
         if (master.length != 32) {
             throw new IllegalStateException("SIYU_MASTER_KEY must be base64 of exactly 32 bytes");
         }
         this.master = master.clone();
+        this.store = store;
     }
 
     /** A stable, tenant-scoped hex digest of a normalised value, for lookups. */
     public String blindIndex(TenantId tenant, String field, String value) {
-        Mac mac = macs.get();
-        try {
-            mac.init(new SecretKeySpec(keys(tenant)[0], "HmacSHA256"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+        IndexMac indexMac = macs.get();
+        Mac mac = indexMac.mac;
+        if (indexMac.tenant != tenant.value()) {
+            try {
+                mac.init(new SecretKeySpec(keys(tenant)[0], "HmacSHA256"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            indexMac.tenant = tenant.value();
         }
         mac.update(field.getBytes(StandardCharsets.UTF_8));
         mac.update((byte) 0);
@@ -72,36 +130,213 @@ public class FieldCipher {
         return HexFormat.of().formatHex(digest, 0, 16);
     }
 
-    /** Encrypts with AES-256-GCM: version byte, 12-byte nonce, ciphertext and tag. */
+    /** Encrypts a tenant secret with AES-256-GCM: version byte 1, 12-byte nonce, ciphertext and tag. */
     public byte[] seal(TenantId tenant, String plaintext) {
         try {
-            byte[] nonce = new byte[12];
-            RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys(tenant)[1], "AES"), new GCMParameterSpec(128, nonce));
-            cipher.updateAAD(ByteBuffer.allocate(4).putInt(tenant.value()).array());
+            byte[] nonce = nonce();
+            Cipher cipher = ciphers.get();
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys(tenant)[1], "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(tenantBytes(tenant));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.allocate(1 + 12 + sealed.length).put(KEY_VERSION).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(1 + NONCE + sealed.length).put(TENANT_KEY).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
     }
 
-    /** @throws IllegalArgumentException when the ciphertext was altered or is another tenant's */
+    /**
+     * Encrypts a person's field under the data key of {@code subject} (made on first use): version
+     * byte 2, subject length and UTF-8 bytes, 12-byte nonce, ciphertext and tag.
+     *
+     * @param subject what erasure deletes, e.g. {@code phone:<blind index>}; at most 200 bytes
+     */
+    public byte[] sealPersonal(TenantId tenant, String subject, String plaintext) {
+        byte[] subjectBytes = subject.getBytes(StandardCharsets.UTF_8);
+        if (subjectBytes.length == 0 || subjectBytes.length > 200) {
+            throw new IllegalArgumentException("a subject is 1–200 bytes");
+        }
+        try {
+            byte[] nonce = nonce();
+            Cipher cipher = ciphers.get();
+            cipher.init(Cipher.ENCRYPT_MODE, dataKey(tenant, subject, true), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(tenantBytes(tenant));
+            cipher.updateAAD(subjectBytes);
+            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.allocate(2 + subjectBytes.length + NONCE + sealed.length)
+                    .put(DATA_KEY).put((byte) subjectBytes.length).put(subjectBytes).put(nonce).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
+    /**
+     * @throws Shredded when the value's data key was deleted
+     * @throws IllegalArgumentException when the ciphertext was altered or is another tenant's
+     */
     public String open(TenantId tenant, byte[] sealed) {
         try {
-            if (sealed.length < 1 + 12 + 16 || sealed[0] != KEY_VERSION) {
-                throw new IllegalArgumentException("not a sealed value of key version " + KEY_VERSION);
+            if (sealed.length >= 1 + NONCE + 16 && sealed[0] == TENANT_KEY) {
+                Cipher cipher = ciphers.get();
+                cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(keys(tenant)[1], "AES"),
+                        new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE));
+                cipher.updateAAD(tenantBytes(tenant));
+                return new String(cipher.doFinal(sealed, 1 + NONCE, sealed.length - 1 - NONCE), StandardCharsets.UTF_8);
             }
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(keys(tenant)[1], "AES"),
-                    new GCMParameterSpec(128, sealed, 1, 12));
-            cipher.updateAAD(ByteBuffer.allocate(4).putInt(tenant.value()).array());
-            return new String(cipher.doFinal(sealed, 13, sealed.length - 13), StandardCharsets.UTF_8);
+            if (sealed.length >= 2 && sealed[0] == DATA_KEY) {
+                int subjectLength = sealed[1] & 0xff;
+                int body = 2 + subjectLength + NONCE;
+                if (subjectLength > 0 && sealed.length >= body + 16) {
+                    String subject = new String(sealed, 2, subjectLength, StandardCharsets.UTF_8);
+                    Cipher cipher = ciphers.get();
+                    cipher.init(Cipher.DECRYPT_MODE, dataKey(tenant, subject, false),
+                            new GCMParameterSpec(TAG_BITS, sealed, 2 + subjectLength, NONCE));
+                    cipher.updateAAD(tenantBytes(tenant));
+                    cipher.updateAAD(sealed, 2, subjectLength);
+                    return new String(cipher.doFinal(sealed, body, sealed.length - body), StandardCharsets.UTF_8);
+                }
+            }
+            throw new IllegalArgumentException("not a sealed value");
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("sealed value failed authentication", e);
         }
     }
+
+    /** The subject a personal ciphertext was sealed under, or null for a tenant secret or garbage. */
+    public static @Nullable String subjectOf(byte[] sealed) {
+        if (sealed.length < 2 || sealed[0] != DATA_KEY || sealed.length < 2 + (sealed[1] & 0xff)) {
+            return null;
+        }
+        return new String(sealed, 2, sealed[1] & 0xff, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Deletes a subject's data key: every value sealed under it becomes unreadable, everywhere.
+     *
+     * @return whether there was a key
+     */
+    public boolean shred(TenantId tenant, String subject) {
+        cached(tenant).remove(subject);
+        boolean deleted = store.delete(tenant, subject);
+        cached(tenant).remove(subject); // a seal racing the deletion may have cached it again
+        return deleted;
+    }
+
+    private ConcurrentHashMap<String, SecretKeySpec> cached(TenantId tenant) {
+        return dataKeys.computeIfAbsent(tenant.value(), t -> new ConcurrentHashMap<>());
+    }
+
+    /**
+     * Moves the tenant to the next tenant-key version and re-wraps every data key under it;
+     * ciphertexts stay as they are.
+     *
+     * @return the new version and how many data keys were re-wrapped
+     */
+    public synchronized Rotation rotate(TenantId tenant) {
+        int from = store.kekVersion(tenant);
+        int to = from + 1;
+        List<DataKeyStore.Wrapped> rewrapped = new ArrayList<>();
+        for (DataKeyStore.Wrapped key : store.all(tenant)) {
+            byte[] plain = unwrap(tenant, key);
+            rewrapped.add(wrap(tenant, key.subject(), to, plain));
+        }
+        store.rewrap(tenant, to, rewrapped);
+        return new Rotation(tenant, from, to, rewrapped.size());
+    }
+
+    /** The outcome of {@link #rotate}. */
+    public record Rotation(TenantId tenant, int fromVersion, int toVersion, int rewrapped) {}
+
+    /**
+     * A key for another purpose (token signing), derived from the master key and the label so it
+     * changes with neither the tenant keys nor the data keys.
+     */
+    public byte[] derivedKey(String label) {
+        return derive("purpose:" + label);
+    }
+
+    private SecretKeySpec dataKey(TenantId tenant, String subject, boolean create) {
+        ConcurrentHashMap<String, SecretKeySpec> cache = cached(tenant);
+        SecretKeySpec key = cache.get(subject);
+        if (key != null) {
+            return key;
+        }
+        DataKeyStore.Wrapped wrapped = store.find(tenant, subject);
+        if (wrapped == null) {
+            if (!create) {
+                throw new Shredded(subject);
+            }
+            byte[] fresh = new byte[32];
+            RANDOM.nextBytes(fresh);
+            wrapped = store.putIfAbsent(tenant, wrap(tenant, subject, store.kekVersion(tenant), fresh));
+        }
+        key = new SecretKeySpec(unwrap(tenant, wrapped), "AES");
+        cache.put(subject, key);
+        return key;
+    }
+
+    private DataKeyStore.Wrapped wrap(TenantId tenant, String subject, int version, byte[] dataKey) {
+        try {
+            byte[] nonce = nonce();
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, kek(tenant, version), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(tenantBytes(tenant));
+            cipher.updateAAD(subject.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(dataKey);
+            return new DataKeyStore.Wrapped(subject, version,
+                    ByteBuffer.allocate(NONCE + sealed.length).put(nonce).put(sealed).array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("wrapping a data key failed", e);
+        }
+    }
+
+    private byte[] unwrap(TenantId tenant, DataKeyStore.Wrapped key) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, kek(tenant, key.kekVersion()), new GCMParameterSpec(TAG_BITS, key.wrapped(), 0, NONCE));
+            cipher.updateAAD(tenantBytes(tenant));
+            cipher.updateAAD(key.subject().getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(key.wrapped(), NONCE, key.wrapped().length - NONCE);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the data key of " + key.subject() + " does not unwrap under tenant key version "
+                    + key.kekVersion(), e);
+        }
+    }
+
+    private SecretKeySpec kek(TenantId tenant, int version) {
+        return new SecretKeySpec(derive("kek:" + tenant.value() + ":" + version), "AES");
+    }
+
+    private static String cacheKey(TenantId tenant, String subject) {
+        return tenant.value() + "|" + subject;
+    }
+
+    private static byte[] tenantBytes(TenantId tenant) {
+        return ByteBuffer.allocate(4).putInt(tenant.value()).array();
+    }
+
+    /**
+     * A unique 96-bit GCM nonce: a random 64-bit prefix drawn once per thread (and again every 2^32
+     * nonces) followed by that thread's 32-bit counter, the construction of NIST SP 800-38D §8.2.1.
+     * Drawing 12 bytes from SecureRandom on every call (a locked read of /dev/urandom) cost a third of
+     * a seal.
+     */
+    private static byte[] nonce() {
+        return NONCES.get().next();
+    }
+
+    private static final class NonceSource {
+        private long prefix = RANDOM.nextLong();
+        private int counter;
+
+        byte[] next() {
+            if (++counter == 0) {
+                prefix = RANDOM.nextLong();
+            }
+            return ByteBuffer.allocate(NONCE).putLong(prefix).putInt(counter).array();
+        }
+    }
+
+    private static final ThreadLocal<NonceSource> NONCES = ThreadLocal.withInitial(NonceSource::new);
 
     private byte[][] keys(TenantId tenant) {
         return tenantKeys.computeIfAbsent(tenant.value(), t -> new byte[][] {derive("index:" + t), derive("seal:" + t)});
@@ -134,6 +369,45 @@ public class FieldCipher {
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the master key " + file, e);
+        }
+    }
+
+    /** Data keys in memory, for tests and benchmarks that run without a database. */
+    private static final class InMemoryDataKeys implements DataKeyStore {
+        private final ConcurrentHashMap<String, Wrapped> keys = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<Integer, Integer> versions = new ConcurrentHashMap<>();
+
+        @Override
+        public @Nullable Wrapped find(TenantId tenant, String subject) {
+            return keys.get(cacheKey(tenant, subject));
+        }
+
+        @Override
+        public Wrapped putIfAbsent(TenantId tenant, Wrapped key) {
+            Wrapped existing = keys.putIfAbsent(cacheKey(tenant, key.subject()), key);
+            return existing == null ? key : existing;
+        }
+
+        @Override
+        public boolean delete(TenantId tenant, String subject) {
+            return keys.remove(cacheKey(tenant, subject)) != null;
+        }
+
+        @Override
+        public int kekVersion(TenantId tenant) {
+            return versions.getOrDefault(tenant.value(), 1);
+        }
+
+        @Override
+        public List<Wrapped> all(TenantId tenant) {
+            String prefix = tenant.value() + "|";
+            return keys.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).map(java.util.Map.Entry::getValue).toList();
+        }
+
+        @Override
+        public synchronized void rewrap(TenantId tenant, int version, List<Wrapped> rewrapped) {
+            rewrapped.forEach(key -> keys.put(cacheKey(tenant, key.subject()), key));
+            versions.put(tenant.value(), version);
         }
     }
 }

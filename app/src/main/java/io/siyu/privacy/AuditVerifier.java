@@ -1,0 +1,78 @@
+package io.siyu.privacy;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Walks the whole audit chain and says where it breaks. Each finding names the sequence number and
+ * what was done: {@code altered} (an entry's content no longer matches its hash), {@code removed}
+ * (numbers missing), {@code reordered} (an entry stands where another was written), {@code broken-link}
+ * (an entry does not follow the one before it) or {@code truncated} (fewer entries than this
+ * process wrote).
+ */
+@Component
+class AuditVerifier {
+
+    /** How far around a mismatching entry to look for the position it was written at. */
+    private static final int REORDER_WINDOW = 64;
+
+    record Finding(long seq, String kind, String detail) {}
+
+    record Report(boolean intact, long entries, long lastSeq, String headHash, List<Finding> findings) {}
+
+    private final JdbcClient jdbc;
+    private final AuditLog audit;
+
+    AuditVerifier(JdbcClient jdbc, AuditLog audit) {
+        this.jdbc = jdbc;
+        this.audit = audit;
+    }
+
+    Report verify() {
+        audit.flush();
+        long expectedLast = audit.writtenSeq();
+        List<Finding> findings = new ArrayList<>();
+        long[] count = {0};
+        long[] previousSeq = {0};
+        byte[][] previousHash = {AuditLog.GENESIS};
+        jdbc.sql("SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq")
+                .query(rs -> {
+                    AuditLog.Entry e = AuditLog.map(rs, 0);
+                    count[0]++;
+                    if (e.seq() != previousSeq[0] + 1) {
+                        findings.add(new Finding(e.seq(), "removed", "entries " + (previousSeq[0] + 1) + "–" + (e.seq() - 1) + " are missing"));
+                    }
+                    byte[] recomputed = hash(e, e.seq());
+                    if (!MessageDigest.isEqual(recomputed, e.hash())) {
+                        long writtenAt = writtenAt(e);
+                        findings.add(writtenAt > 0
+                                ? new Finding(e.seq(), "reordered", "this entry was written as entry " + writtenAt)
+                                : new Finding(e.seq(), "altered", "the content does not match its hash"));
+                    } else if (!MessageDigest.isEqual(e.prevHash(), previousHash[0]) && e.seq() == previousSeq[0] + 1) {
+                        findings.add(new Finding(e.seq(), "broken-link", "does not follow entry " + previousSeq[0]));
+                    }
+                    previousSeq[0] = e.seq();
+                    previousHash[0] = e.hash();
+                });
+        if (previousSeq[0] < expectedLast) {
+            findings.add(new Finding(previousSeq[0], "truncated", "this process wrote up to entry " + expectedLast));
+        }
+        return new Report(findings.isEmpty(), count[0], previousSeq[0], java.util.HexFormat.of().formatHex(previousHash[0]), findings);
+    }
+
+    private byte[] hash(AuditLog.Entry e, long seq) {
+        return audit.hashOf(seq, e.tenant(), e.at(), e.actor(), e.action(), e.subject(), e.detail(), e.prevHash());
+    }
+
+    private long writtenAt(AuditLog.Entry e) {
+        for (long seq = Math.max(1, e.seq() - REORDER_WINDOW); seq <= e.seq() + REORDER_WINDOW; seq++) {
+            if (seq != e.seq() && MessageDigest.isEqual(hash(e, seq), e.hash())) {
+                return seq;
+            }
+        }
+        return 0;
+    }
+}

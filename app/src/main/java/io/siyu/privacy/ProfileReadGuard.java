@@ -1,0 +1,57 @@
+package io.siyu.privacy;
+
+import io.siyu.identity.PersonId;
+import io.siyu.platform.Caller;
+import io.siyu.platform.NotFound;
+import io.siyu.platform.Role;
+import io.siyu.platform.TenantId;
+import io.siyu.profile.ProfileView;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
+
+/**
+ * Every profile the management API returns passes here on its way out: a person who was erased is
+ * not found, the read is audited (who read whom, through which endpoint), and personal traits and
+ * identifiers are masked for every role but admin. The profile capability knows nothing of it.
+ */
+@RestControllerAdvice
+class ProfileReadGuard implements ResponseBodyAdvice<ProfileView> {
+
+    private final AuditLog audit;
+    private final Erasures erasures;
+
+    ProfileReadGuard(AuditLog audit, Erasures erasures) {
+        this.audit = audit;
+        this.erasures = erasures;
+    }
+
+    @Override
+    public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
+        return ProfileView.class.isAssignableFrom(returnType.getParameterType());
+    }
+
+    @Override
+    public @Nullable ProfileView beforeBodyWrite(@Nullable ProfileView body, MethodParameter returnType, MediaType contentType,
+            Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request, ServerHttpResponse response) {
+        if (body == null || !(request instanceof ServletServerHttpRequest servlet)) {
+            return body;
+        }
+        HttpServletRequest http = servlet.getServletRequest();
+        Caller caller = (Caller) http.getAttribute(Caller.REQUEST_ATTRIBUTE);
+        TenantId tenant = new TenantId(PersonId.parse(body.id()).tenant());
+        if (erasures.isErased(tenant, body.id())) {
+            throw new NotFound("no person " + body.id());
+        }
+        audit.record(tenant, caller == null ? "unknown" : caller.actor(), "profile.read", body.id(),
+                http.getMethod() + " " + http.getRequestURI());
+        return caller == null || caller.role() != Role.ADMIN ? ProfileMasks.mask(body) : body;
+    }
+}

@@ -1,0 +1,166 @@
+package io.siyu.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.siyu.platform.Role;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The audit chain detects each kind of tampering. Tampering needs the table owner to switch the
+ * append-only trigger off, as an attacker with database rights would; each test puts the rows back,
+ * so the chain is whole again for the others.
+ */
+class AuditChainTest extends PrivacyApi {
+
+    @Autowired
+    private AuditLog audit;
+
+    @Autowired
+    private AuditVerifier verifier;
+
+    @Autowired
+    private JdbcClient jdbc;
+
+    @Test
+    void theDatabaseRefusesUpdatesAndDeletes() {
+        long seq = audit.recordAndWait(null, "test", "probe", "nobody", "");
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_log SET detail = 'x' WHERE seq = ?").param(seq).update())
+                .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_log WHERE seq = ?").param(seq).update())
+                .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("TRUNCATE audit_log").update()).hasMessageContaining("append-only");
+        assertThat(verifier.verify().intact()).isTrue();
+    }
+
+    @Test
+    void anAlteredEntryIsFound() {
+        long seq = entries(3).get(1);
+        tampered(() -> jdbc.sql("UPDATE audit_log SET detail = 'nothing to see' WHERE seq = ?").param(seq).update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::seq, AuditVerifier.Finding::kind)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(seq, "altered")));
+    }
+
+    @Test
+    void aRemovedEntryIsFound() {
+        long seq = entries(3).get(1);
+        tampered(() -> jdbc.sql("DELETE FROM audit_log WHERE seq = ?").param(seq).update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::kind).containsExactly("removed"));
+    }
+
+    @Test
+    void reorderedEntriesAreFound() {
+        List<Long> seqs = entries(3);
+        long a = seqs.get(0);
+        long b = seqs.get(1);
+        tampered(() -> {
+            // swap everything but the numbers, as moving rows around would
+            jdbc.sql("""
+                    UPDATE audit_log t SET tenant_id = o.tenant_id, at = o.at, actor = o.actor, action = o.action,
+                           subject = o.subject, detail = o.detail, prev_hash = o.prev_hash, hash = o.hash
+                    FROM (SELECT * FROM audit_log WHERE seq IN (?, ?)) o
+                    WHERE t.seq IN (?, ?) AND o.seq <> t.seq""").params(a, b, a, b).update();
+        }, report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::seq, AuditVerifier.Finding::kind)
+                .contains(org.assertj.core.groups.Tuple.tuple(a, "reordered"), org.assertj.core.groups.Tuple.tuple(b, "reordered")));
+    }
+
+    @Test
+    void aRecomputedPlainHashDoesNotPass() {
+        long seq = entries(2).get(0);
+        // an attacker who rewrites the detail and a plain SHA-256 in the hash column still fails: the chain is keyed
+        tampered(() -> jdbc.sql("UPDATE audit_log SET detail = 'forged', hash = sha256(convert_to('forged', 'UTF8')) WHERE seq = ?")
+                .param(seq).update(), report -> assertThat(report.intact()).isFalse());
+    }
+
+    @Test
+    void aShortenedLogIsFound() {
+        entries(2);
+        tampered(() -> jdbc.sql("DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)").update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::kind).contains("truncated"));
+    }
+
+    @Test
+    void theVerifyEndpointAnswersAuditorsAndRecordsThatItRan() {
+        Brand brand = newBrand();
+        String auditor = token(brand, Role.AUDITOR);
+        audit.recordAndWait(brand.tenant().id(), "test", "probe", "x", "");
+        JsonNode report = body(call("POST", "/api/v1/audit/verify", auditor, null));
+        assertThat(report.path("intact").asBoolean()).isTrue();
+        assertThat(report.path("entries").asLong()).isPositive();
+        JsonNode entries = body(call("GET", "/api/v1/audit?limit=50", auditor, null)).path("entries");
+        assertThat(entries.toString()).contains("audit.verified");
+        assertThat(call("GET", "/api/v1/audit?limit=0", auditor, null).statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/v1/audit/verify", token(brand, Role.OPERATOR), null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void profileReadsLoginsAndChangesAreAudited() {
+        Brand brand = newBrand();
+        post("/v1/identify", brand.writeKey(), "{\"userId\":\"audited\"}");
+        String operator = token(brand, Role.OPERATOR);
+        String id = body(call("GET", "/api/v1/profiles?identifier=user_id:audited", operator, null)).path("id").asString();
+        asAdmin("PUT", "/api/v1/segments/vip", brand, "{\"condition\":\"count(\\\"Order Completed\\\", 30d) >= 1\"}");
+        JsonNode entries = body(asAdmin("GET", "/api/v1/audit?limit=100", brand, null)).path("entries");
+        assertThat(entries.toString()).contains("profile.read", id, "api.put", "/api/v1/segments/{name}");
+        JsonNode reads = body(asAdmin("GET", "/api/v1/audit?subject=" + id, brand, null)).path("entries");
+        assertThat(reads.get(0).path("actor").asString()).startsWith("token:operator-");
+    }
+
+    @Test
+    void theCommandVerifiesThroughTheApiAndFailsOnABrokenChain() {
+        var out = new java.io.ByteArrayOutputStream();
+        String[] args = {"verify-audit", "--url", url(""), "--token", ADMIN, "--tenant", newBrand().slug()};
+        assertThat(PrivacyCommand.run(args, new java.io.PrintStream(out, true))).isEqualTo(0);
+        assertThat(out.toString()).contains("\"intact\":true");
+        long seq = entries(2).get(0);
+        tampered(() -> jdbc.sql("UPDATE audit_log SET actor = 'someone else' WHERE seq = ?").param(seq).update(),
+                report -> assertThat(PrivacyCommand.run(args, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true)))
+                        .isEqualTo(1));
+        assertThat(PrivacyCommand.run(new String[] {"shred-everything"}, new java.io.PrintStream(out, true))).isEqualTo(2);
+    }
+
+    /** Writes {@code n} entries and returns their numbers. */
+    private List<Long> entries(int n) {
+        List<Long> seqs = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            seqs.add(audit.recordAndWait(null, "test", "probe", "entry-" + i, Map.of("i", i).toString()));
+        }
+        assertThat(verifier.verify().intact()).isTrue();
+        return seqs;
+    }
+
+    private void tampered(Runnable tamper, Consumer<AuditVerifier.Report> check) {
+        List<Map<String, Object>> before = jdbc.sql("SELECT * FROM audit_log ORDER BY seq").query().listOfRows();
+        setTriggers(false);
+        try {
+            tamper.run();
+            check.accept(verifier.verify());
+        } finally {
+            // entries written while tampered (the verify calls audit themselves) chain from the untouched log: keep them
+            audit.flush();
+            long last = before.isEmpty() ? 0 : ((Number) before.getLast().get("seq")).longValue();
+            List<Map<String, Object>> after = jdbc.sql("SELECT * FROM audit_log WHERE seq > ? ORDER BY seq").param(last)
+                    .query().listOfRows();
+            before = new java.util.ArrayList<>(before);
+            before.addAll(after);
+            jdbc.sql("DELETE FROM audit_log").update();
+            for (Map<String, Object> row : before) {
+                jdbc.sql("INSERT INTO audit_log (seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash) "
+                                + "VALUES (:seq, :tenant_id, :at, :actor, :action, :subject, :detail, :prev_hash, :hash)")
+                        .params(row).update();
+            }
+            setTriggers(true);
+        }
+        assertThat(verifier.verify().intact()).as("restored").isTrue();
+    }
+
+    private void setTriggers(boolean enabled) {
+        jdbc.sql("ALTER TABLE audit_log " + (enabled ? "ENABLE" : "DISABLE") + " TRIGGER USER").update();
+    }
+}
