@@ -23,6 +23,7 @@ public final class IntentModel {
 
     static final String MAGIC = "SIYU-INTENT";
     static final int FORMAT = 1;
+    static final double COVERAGE_WEIGHT = 1;
 
     /** The best label, its softmax probability, and whether that clears the threshold. */
     public record Prediction(String intent, double confidence, String topLabel) {}
@@ -102,8 +103,20 @@ public final class IntentModel {
         return softmax(scores);
     }
 
+    /**
+     * The confidence is the softmax probability discounted by how much of the message the model has
+     * seen in training (the share of its features with a weight row): off-topic chat is mostly
+     * unseen n-grams, and a softmax alone would still hand it confidently to some intent.
+     */
     Prediction predict(int[] features, int count) {
         double[] p = probabilities(features, count);
+        int known = 0;
+        for (int i = 0; i < count; i++) {
+            if (row(features[i]) >= 0) {
+                known++;
+            }
+        }
+        double coverage = count == 0 ? 0 : (double) known / count;
         int best = 0;
         for (int c = 1; c < p.length; c++) {
             if (p[c] > p[best]) {
@@ -111,7 +124,8 @@ public final class IntentModel {
             }
         }
         String top = labels[best];
-        return new Prediction(p[best] >= threshold ? top : Intents.FALLBACK, p[best], top);
+        double confidence = p[best] * Math.pow(coverage, COVERAGE_WEIGHT);
+        return new Prediction(confidence >= threshold ? top : Intents.FALLBACK, confidence, top);
     }
 
     int row(int hash) {

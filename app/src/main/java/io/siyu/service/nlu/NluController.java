@@ -1,0 +1,47 @@
+package io.siyu.service.nlu;
+
+import io.siyu.platform.InvalidInput;
+import io.siyu.platform.PayloadTooLarge;
+import io.siyu.platform.TenantId;
+import io.siyu.service.nlu.LanguageUnderstanding.Understanding;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code POST /api/v1/service/nlu}: what a message means, for integrations and the operator console. */
+@RestController
+@RequestMapping("/api/v1/service/nlu")
+class NluController {
+
+    record Request(@Nullable String text) {}
+
+    record Response(String intent, double confidence, List<Entity> entities, Sentiment sentiment) {}
+
+    private final LanguageUnderstanding nlu;
+
+    NluController(LanguageUnderstanding nlu) {
+        this.nlu = nlu;
+    }
+
+    @PostMapping
+    Response understand(TenantId tenant, @RequestBody Request request) {
+        String text = requireText(request.text());
+        Understanding u = nlu.understand(text);
+        return new Response(u.intent(), u.confidence(), u.entities(), u.sentiment());
+    }
+
+    /** The rules every message text obeys, for this endpoint and the conversation API. */
+    public static String requireText(@Nullable String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidInput("text", "required", "text 不能为空 / text is required");
+        }
+        if (text.length() > LanguageUnderstanding.MAX_CHARS) {
+            throw new PayloadTooLarge("text", LanguageUnderstanding.MAX_CHARS,
+                    "消息过长，最多 " + LanguageUnderstanding.MAX_CHARS + " 个字符 / text is longer than " + LanguageUnderstanding.MAX_CHARS + " chars");
+        }
+        return text;
+    }
+}
