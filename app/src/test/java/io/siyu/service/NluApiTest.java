@@ -18,7 +18,7 @@ class NluApiTest extends ApiTest {
         assertThat(body.path("confidence").asDouble()).isBetween(0.0, 1.0);
         assertThat(body.path("entities").toString())
                 .contains("{\"type\":\"order_number\",\"value\":\"20231105887766\",\"start\":3,\"end\":17}")
-                .contains("{\"type\":\"phone\",\"value\":\"13812345678\",\"start\":26,\"end\":37}");
+                .contains("{\"type\":\"phone\",\"value\":\"13812345678\",\"start\":25,\"end\":36}");
         assertThat(body.path("sentiment").path("label").asString()).isEqualTo("neutral");
     }
 

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One bot turn: interruptions first (asked for a person, anger, complaint), then the slot a task
- * is waiting for, then the intent: start or switch a task (facts remembered from earlier turns
+ * One bot turn: interruptions first (asked for a person, anger), then the slot a task is waiting
+ * for, then a complaint hands off, then the intent: start or switch a task (facts remembered from earlier turns
  * pre-fill it, so context carries over), or answer from {@link Answers} and re-ask the pending slot.
  * Two turns in a row the bot does not understand, or three failed tries at a slot, hand off.
  */
@@ -31,6 +31,9 @@ public final class Bot {
     private static final String PRODUCT = "product";
     private static final String NEW_ADDRESS = "new_address";
     private static final String NEW_PHONE = "new_phone";
+    /** The last intent that named a subject, so "转人工" after an order question reaches the logistics queue. */
+    private static final String TOPIC = "topic";
+    private static final java.util.Set<String> TOPICLESS = java.util.Set.of(Intents.GREETING, Intents.GOODBYE, Intents.HUMAN_AGENT);
     private static final Pattern HUMAN_WORDS = Pattern.compile("人工|真人|real person|human agent|live agent");
     private static final Pattern REASON_CUES = Pattern.compile("坏|破|质量|不合适|不喜欢|错|假|不想要|不要了|太大|太小|瑕疵|过敏|少发|漏发");
     private static final String ADDRESS_MARKERS = "省市区县镇路街道巷弄号楼栋室村";
@@ -54,27 +57,33 @@ public final class Bot {
 
     public BotTurn respond(TenantId tenant, DialogueState state, String text, Understanding u) {
         Voice voice = Voice.of(text);
+        remember(state, u);
+        String topic = state.remembered(TOPIC);
+        String queue = queueFor(state.task(), topic == null ? u.topIntent() : topic);
         if (Intents.HUMAN_AGENT.equals(u.intent()) || HUMAN_WORDS.matcher(text.toLowerCase()).find()) {
-            return handOff(state, "requested", Priority.NORMAL, queueFor(state.task(), u.topIntent()),
+            return handOff(state, "requested", Priority.NORMAL, queue,
                     voice.say("好的，正在为您转接人工客服，请稍候。", "Sure, I'm connecting you to a human agent now."));
         }
         if (u.sentiment().angry()) {
             return handOff(state, "angry", Priority.URGENT, "after_sales",
                     voice.say("非常抱歉给您带来不好的体验，已为您优先转接人工客服处理。", "I'm very sorry. I'm putting you through to a human agent with priority."));
         }
-        if (Intents.COMPLAINT.equals(u.intent())) {
-            return handOff(state, "complaint", Priority.HIGH, "after_sales",
-                    voice.say("很抱歉让您不满意，您的问题已转给专人处理，请稍候。", "Sorry about this. A specialist will take over your case shortly."));
-        }
-        remember(state, u);
         Slot awaiting = state.awaiting();
         if (awaiting != null && fill(state, awaiting, text, u)) {
             state.understood();
             return advance(tenant, state, voice);
         }
+        if (u.confident() && !TOPICLESS.contains(u.intent())) {
+            state.remember(TOPIC, u.intent()); // only a message that is not a slot answer says what the conversation is about
+        }
+        if (Intents.COMPLAINT.equals(u.intent())) {
+            // after the slot check: "质量太差" answers "why do you return it?" and is not a new complaint
+            return handOff(state, "complaint", Priority.HIGH, "after_sales",
+                    voice.say("很抱歉让您不满意，您的问题已转给专人处理，请稍候。", "Sorry about this. A specialist will take over your case shortly."));
+        }
         if (!u.confident()) {
             if (state.misunderstood() >= MAX_MISUNDERSTOOD) {
-                return handOff(state, "low_confidence", Priority.NORMAL, queueFor(state.task(), u.topIntent()),
+                return handOff(state, "low_confidence", Priority.NORMAL, queue,
                         voice.say("抱歉我没能理解您的问题，已为您转接人工客服。", "Sorry, I couldn't follow. Let me get a human agent for you."));
             }
             String reply = voice.say("抱歉，我没太明白您的意思，可以换个说法吗？", "Sorry, I didn't quite get that. Could you rephrase?");

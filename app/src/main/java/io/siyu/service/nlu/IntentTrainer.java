@@ -22,6 +22,7 @@ public final class IntentTrainer {
     static final double L2 = Double.parseDouble(System.getProperty("nlu.l2", "1e-5"));
     static final long SEED = 20261125L;
     static final int FOLDS = 5;
+    static final double OUT_OF_SCOPE_WEIGHT = Double.parseDouble(System.getProperty("nlu.oos", "0.1"));
 
     private IntentTrainer() {}
 
@@ -112,16 +113,21 @@ public final class IntentTrainer {
         for (String text : data.outOfScope()) {
             candidates.add(new double[] {LanguageUnderstanding.classify(full, text).confidence(), 0, 0});
         }
+        // in-scope and out-of-scope count by their share, weighted so 39 off-topic lines are not drowned by 1,000
+        // examples: the weight makes a wrongly answered off-topic message cost OUT_OF_SCOPE_WEIGHT times a lost answer
+        double inScope = candidates.stream().filter(c -> c[2] == 1).count();
+        double outOfScope = Math.max(1, candidates.size() - inScope);
         double best = 0;
         double bestScore = -1;
-        for (int step = 5; step <= 90; step++) {
+        for (int step = 2; step <= 90; step++) {
             double t = step / 100.0;
             double score = 0;
             for (double[] c : candidates) {
                 boolean answered = c[0] >= t;
-                boolean inScope = c[2] == 1;
-                if (inScope && answered && c[1] == 1 || !inScope && !answered) {
-                    score++;
+                if (c[2] == 1 && answered && c[1] == 1) {
+                    score += 1 / inScope;
+                } else if (c[2] == 0 && !answered) {
+                    score += OUT_OF_SCOPE_WEIGHT / outOfScope;
                 }
             }
             if (score > bestScore) {

@@ -1,7 +1,5 @@
 package io.siyu.service.nlu;
 
-import io.siyu.platform.InvalidInput;
-import io.siyu.platform.PayloadTooLarge;
 import io.siyu.platform.TenantId;
 import io.siyu.service.nlu.LanguageUnderstanding.Understanding;
 import java.util.List;
@@ -28,20 +26,8 @@ class NluController {
 
     @PostMapping
     Response understand(TenantId tenant, @RequestBody Request request) {
-        String text = requireText(request.text());
+        String text = MessageText.require(request.text());
         Understanding u = nlu.understand(text);
         return new Response(u.intent(), u.confidence(), u.entities(), u.sentiment());
-    }
-
-    /** The rules every message text obeys, for this endpoint and the conversation API. */
-    public static String requireText(@Nullable String text) {
-        if (text == null || text.isBlank()) {
-            throw new InvalidInput("text", "required", "text 不能为空 / text is required");
-        }
-        if (text.length() > LanguageUnderstanding.MAX_CHARS) {
-            throw new PayloadTooLarge("text", LanguageUnderstanding.MAX_CHARS,
-                    "消息过长，最多 " + LanguageUnderstanding.MAX_CHARS + " 个字符 / text is longer than " + LanguageUnderstanding.MAX_CHARS + " chars");
-        }
-        return text;
     }
 }
