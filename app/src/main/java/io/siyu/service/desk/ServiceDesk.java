@@ -136,7 +136,9 @@ public class ServiceDesk {
             owner = "human";
             meters.counter("siyu.service.handoffs", "reason", handOff.reason()).increment();
         }
-        if (outcome instanceof Outcome.NotUnderstood) {
+        if (outcome instanceof Outcome.NotUnderstood || outcome instanceof Outcome.Answered answered && answered.source().equals("canned")
+                && !Intents.GREETING.equals(u.intent()) && !Intents.GOODBYE.equals(u.intent())) {
+            // not understood, or only a generic reply: the knowledge base lacks this question
             conversations.unanswered(tenant, text, now);
         }
         conversations.save(id, owner, state.toMap(), "human".equals(owner), now);

@@ -26,6 +26,8 @@ public final class Bot {
 
     static final int MAX_MISUNDERSTOOD = 2;
     static final int MAX_FAILED_ATTEMPTS = 3;
+    /** An FAQ this close to the question answers it even when the intent would start a task. */
+    static final double FAQ_OVER_TASK = 0.6;
 
     private static final String ORDER = "order_number";
     private static final String PRODUCT = "product";
@@ -91,6 +93,13 @@ public final class Bot {
         }
         state.understood();
         Optional<Task> task = Task.startedBy(u.intent());
+        if (task.isPresent() && state.task() != task.get() && u.entities().isEmpty()) {
+            // "退货运费谁出" is a policy question about returns, not a return: a close FAQ match wins over starting the task
+            Optional<Answers.Answer> faq = firstAnswer(tenant, text, u.intent()).filter(a -> a.confidence() >= FAQ_OVER_TASK);
+            if (faq.isPresent()) {
+                return new BotTurn(faq.get().text(), new Outcome.Answered(u.intent(), faq.get().source()));
+            }
+        }
         if (task.isPresent()) {
             if (state.task() != task.get()) {
                 state.start(task.get());
@@ -105,16 +114,24 @@ public final class Bot {
         if (Intents.GOODBYE.equals(u.intent())) {
             state.finish();
         }
-        for (Answers source : answers) {
-            Optional<Answers.Answer> answer = source.find(tenant, text, u.intent());
-            if (answer.isPresent()) {
-                Slot pending = state.awaiting();
-                String reply = pending == null ? answer.get().text() : answer.get().text() + "\n" + prompt(pending, voice);
-                return new BotTurn(reply, new Outcome.Answered(u.intent(), answer.get().source()));
-            }
+        Optional<Answers.Answer> answer = firstAnswer(tenant, text, u.intent());
+        if (answer.isPresent()) {
+            Slot pending = state.awaiting();
+            String reply = pending == null ? answer.get().text() : answer.get().text() + "\n" + prompt(pending, voice);
+            return new BotTurn(reply, new Outcome.Answered(u.intent(), answer.get().source()));
         }
         return new BotTurn(voice.say("这个问题我暂时回答不了，回复「转人工」可以联系人工客服。",
                 "I can't answer that yet; reply \"human\" to reach an agent."), new Outcome.NotUnderstood(text, u.intent()));
+    }
+
+    private Optional<Answers.Answer> firstAnswer(TenantId tenant, String text, String intent) {
+        for (Answers source : answers) {
+            Optional<Answers.Answer> answer = source.find(tenant, text, intent);
+            if (answer.isPresent()) {
+                return answer;
+            }
+        }
+        return Optional.empty();
     }
 
     private void remember(DialogueState state, Understanding u) {
