@@ -16,7 +16,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * for messages after the last seq it saw, so nothing is lost between streams.
  */
 @Component
-class ConversationStreams {
+class ConversationStreams implements org.springframework.context.SmartLifecycle {
+
+    private volatile boolean running;
 
     static final long TIMEOUT_MILLIS = 30 * 60 * 1000L;
 
@@ -50,6 +52,30 @@ class ConversationStreams {
                 send(list, emitter, message);
             }
         }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends every open stream before the web server's graceful shutdown (this runs in an earlier
+     * stop phase): a widget holds its request open for up to 30 minutes and would otherwise hold
+     * the shutdown for its whole grace period. Widgets reconnect and resume from their last seq.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        listeners.values().forEach(list -> {
+            list.forEach(SseEmitter::complete);
+            list.clear();
+        });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     private static void send(List<SseEmitter> list, SseEmitter emitter, Message message) {
