@@ -168,7 +168,7 @@ class DeskController {
         for (int i = 0; i < skills.size(); i++) {
             requireName("skills[" + i + "]", skills.get(i));
         }
-        agents.put(tenant, name, List.copyOf(new java.util.LinkedHashSet<>(skills)), request.active() == null || request.active());
+        agents.put(tenant, name, skills.stream().distinct().toList(), request.active() == null || request.active());
         return agents.list(tenant);
     }
 

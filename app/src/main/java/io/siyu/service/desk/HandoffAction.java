@@ -3,6 +3,7 @@ package io.siyu.service.desk;
 import io.siyu.action.ActionOutcome;
 import io.siyu.action.ActionProvider;
 import io.siyu.action.ActionRequest;
+import io.siyu.profile.ProfileDirectory;
 import io.siyu.profile.ProfileView;
 import io.siyu.service.dialogue.BotTurn.Priority;
 import java.util.Map;
@@ -21,9 +22,9 @@ class HandoffAction implements ActionProvider {
     static final String TYPE = "handoff";
 
     private final ServiceDesk desk;
-    private final io.siyu.profile.ProfileDirectory profiles;
+    private final ProfileDirectory profiles;
 
-    HandoffAction(ServiceDesk desk, io.siyu.profile.ProfileDirectory profiles) {
+    HandoffAction(ServiceDesk desk, ProfileDirectory profiles) {
         this.desk = desk;
         this.profiles = profiles;
     }

@@ -127,12 +127,12 @@ public class ServiceDesk {
         String owner = "bot";
         if (outcome instanceof Outcome.ReturnRequested request) {
             ticket = openTicket(tenant, conversation, "return", "after_sales", "return_request", Priority.NORMAL,
-                    Map.of("order_number", request.orderNumber(), "reason", request.reason()), u, null);
+                    Map.of("order_number", request.orderNumber(), "reason", request.reason()), u);
             reply = reply + "（工单号 / ticket #" + ticket + "）";
         }
         int replySeq = say(id, "bot", null, reply, now);
         if (outcome instanceof Outcome.HandOff handOff) {
-            ticket = openTicket(tenant, conversation, "handoff", handOff.queue(), handOff.reason(), handOff.priority(), Map.of(), u, null);
+            ticket = openTicket(tenant, conversation, "handoff", handOff.queue(), handOff.reason(), handOff.priority(), Map.of(), u);
             owner = "human";
             meters.counter("siyu.service.handoffs", "reason", handOff.reason()).increment();
         }
@@ -175,9 +175,9 @@ public class ServiceDesk {
      * Opens a ticket for a conversation, or for a person without one (journey hand-off): summary,
      * profile snapshot, transcript, least-loaded agent with the queue's skill, SLA by priority.
      */
-    long openTicket(TenantId tenant, @Nullable Conversation conversation, String kind, String queue, String reason, Priority priority,
-            Map<String, Object> details, @Nullable Understanding last, @Nullable String actionId) {
-        return openTicket(tenant, conversation, conversation == null ? "" : conversation.person(), kind, queue, reason, priority, details, last, actionId);
+    long openTicket(TenantId tenant, Conversation conversation, String kind, String queue, String reason, Priority priority,
+            Map<String, Object> details, Understanding last) {
+        return openTicket(tenant, conversation, conversation.person(), kind, queue, reason, priority, details, last, null);
     }
 
     long openTicket(TenantId tenant, @Nullable Conversation conversation, String person, String kind, String queue, String reason,

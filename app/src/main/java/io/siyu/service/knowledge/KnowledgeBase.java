@@ -120,7 +120,6 @@ public class KnowledgeBase implements Answers {
         });
     }
 
-    @SuppressWarnings("NullAway")
     private List<String> validate(TenantId tenant, @Nullable String question, @Nullable String answer, @Nullable List<String> alternates) {
         List<InvalidInput.Violation> violations = new ArrayList<>();
         if (question == null || question.isBlank() || question.length() > 500) {

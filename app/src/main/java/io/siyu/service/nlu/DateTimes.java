@@ -4,7 +4,6 @@ import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAdjusters;
@@ -168,9 +167,5 @@ final class DateTimes {
 
     private static int number(String s) {
         return Character.isDigit(s.charAt(0)) ? Integer.parseInt(s) : ChineseNumbers.parse(s);
-    }
-
-    static ZonedDateTime now(java.time.Clock clock, ZoneId zone) {
-        return ZonedDateTime.now(clock.withZone(zone));
     }
 }
