@@ -162,6 +162,20 @@ class DeskApiTest extends ApiTest {
     }
 
     @Test
+    void repeatedAfterSalesTicketsEarnARuleTagOnTheProfile() {
+        var defined = put("/api/v1/segments/frequent_after_sales",
+                "{\"condition\":\"count(\\\"Ticket Opened\\\", 90d) >= 3\",\"kind\":\"tag\"}");
+        assertThat(defined.statusCode()).as(defined.body()).isEqualTo(200);
+        for (int i = 0; i < 3; i++) {
+            say(open("user_id:after-sales-1"), "转人工");
+            if (i == 1) {
+                assertThat(profile(brand, "user_id:after-sales-1").path("tags").toString()).doesNotContain("frequent_after_sales");
+            }
+        }
+        assertThat(profile(brand, "user_id:after-sales-1").path("tags").toString()).contains("frequent_after_sales");
+    }
+
+    @Test
     void aRepeatedMessageIdAnswersTheSameReplyOnce() {
         String c = open("user_id:dup-1");
         String body = "{\"text\":\"你好\",\"messageId\":\"m-1\"}";
