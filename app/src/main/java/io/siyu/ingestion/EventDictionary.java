@@ -106,6 +106,18 @@ public final class EventDictionary {
                 new Property("purpose", Type.STRING, true, null, 32, "用途 / marketing, personalisation or analytics"),
                 new Property("consent", Type.STRING, true, null, 32, "授权 / all, necessary_only or refused"),
                 new Property("source", Type.STRING, false, null, 100, "来源 / e.g. privacy-centre, agent, api"));
+        // Customer-service centre (issue 6): tickets and complaints flow back into the profile.
+        define("Ticket Opened", "service", "工单创建 / a service ticket was opened",
+                req("ticket_id", Type.STRING, "工单号 / ticket id"), opt("queue", Type.STRING, "队列 / queue (skill)"),
+                opt("priority", Type.STRING, "优先级 / NORMAL, HIGH, URGENT"), opt("reason", Type.STRING, "原因 / why it was opened"),
+                opt("kind", Type.STRING, "类型 / handoff, return"));
+        define("Ticket Closed", "service", "工单关闭 / a service ticket was closed",
+                req("ticket_id", Type.STRING, "工单号 / ticket id"), opt("queue", Type.STRING, "队列 / queue"),
+                new Property("csat", Type.INTEGER, false, 1.0, null, "满意度 1–5 / satisfaction score"));
+        define("Complaint Filed", "service", "投诉 / the person complained or was angry",
+                opt("ticket_id", Type.STRING, "工单号 / ticket id"), opt("sentiment", Type.STRING, "情绪 / angry, negative"),
+                new Property("sentiment_score", Type.NUMBER, false, -1.0, null, "情绪分 -1–1 / sentiment score"),
+                opt("complaint_type", Type.STRING, "投诉类型 / what the complaint is about (queue)"));
     }
 
     private EventDictionary() {}
