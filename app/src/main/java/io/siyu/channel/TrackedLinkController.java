@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  * that is not in the token, so the endpoint cannot be abused as an open redirect.
  */
 @RestController
-class TrackingController {
+class TrackedLinkController {
 
     /** The smallest transparent GIF. */
     static final byte[] PIXEL = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
@@ -30,7 +30,7 @@ class TrackingController {
     private final Outbox outbox;
     private final Receipts receipts;
 
-    TrackingController(Tracking tracking, Outbox outbox, Receipts receipts) {
+    TrackedLinkController(Tracking tracking, Outbox outbox, Receipts receipts) {
         this.tracking = tracking;
         this.outbox = outbox;
         this.receipts = receipts;
