@@ -102,3 +102,6 @@ CREATE TABLE coupons (
 );
 CREATE INDEX coupons_person ON coupons (tenant_id, person_id);
 CREATE INDEX coupons_expiring ON coupons (expires_at) WHERE status = 'ISSUED';
+
+-- WeCom's per-customer limit on mass messages is checked against what the outbox already sent.
+CREATE INDEX message_outbox_sent_to ON message_outbox (tenant_id, channel, address, sent_at) WHERE status = 'SENT';

@@ -39,9 +39,16 @@ class Addresses {
             case "sms" -> valid(PHONE, parameters.get("to")).or(() -> valid(PHONE, context.get("phone")));
             case "inapp" -> Optional.of(person.toString());
             case "webhook" -> Optional.ofNullable(parameters.get("endpoint")).filter(name -> endpoints.find(tenant, name).isPresent());
-            case "wecom" -> profile(tenant, person).flatMap(p -> identity(p, "wecom_external_userid:"));
+            case "wecom" -> welcomeCode(parameters, context).map(code -> WeCom.WELCOME + code)
+                    .or(() -> profile(tenant, person).flatMap(p -> identity(p, "wecom_external_userid:")));
             default -> Optional.empty();
         };
+    }
+
+    /** A new contact's WelcomeCode (from the WeCom Contact Added event) makes the message its welcome. */
+    private static Optional<String> welcomeCode(Map<String, String> parameters, Map<String, Object> context) {
+        Object code = parameters.containsKey("welcome_code") ? parameters.get("welcome_code") : context.get("welcome_code");
+        return code instanceof String text && !text.isBlank() ? Optional.of(text) : Optional.empty();
     }
 
     private Optional<ProfileView> profile(TenantId tenant, PersonId person) {

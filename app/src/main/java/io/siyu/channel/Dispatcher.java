@@ -23,7 +23,7 @@ import org.springframework.stereotype.Service;
 public class Dispatcher {
 
     /** Parameters of a message action that are not template variables. */
-    static final java.util.Set<String> RESERVED = java.util.Set.of("channel", "template", "to");
+    static final java.util.Set<String> RESERVED = java.util.Set.of("channel", "template", "to", "endpoint", "welcome_code");
 
     private final MessageTemplates templates;
     private final Rendering rendering;
