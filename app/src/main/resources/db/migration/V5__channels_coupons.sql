@@ -93,7 +93,12 @@ CREATE TABLE coupons (
     redeemed_at  timestamptz,
     order_id     text,
     discount_fen bigint,
+    identifier   text NOT NULL,
+    -- the event this row still owes the log (Coupon Issued, Coupon Redeemed …); null once recorded
+    pending_event text,
+    action_id    text,
     device       text,
+    phone_hash   text,
     payment_account text,
     PRIMARY KEY (tenant_id, code),
     UNIQUE (tenant_id, template_id, serial),
@@ -102,6 +107,22 @@ CREATE TABLE coupons (
 );
 CREATE INDEX coupons_person ON coupons (tenant_id, person_id);
 CREATE INDEX coupons_expiring ON coupons (expires_at) WHERE status = 'ISSUED';
+-- a journey action issues at most one coupon, however often it is retried
+CREATE UNIQUE INDEX coupons_action ON coupons (tenant_id, action_id) WHERE action_id IS NOT NULL;
+CREATE INDEX coupons_pending_event ON coupons (tenant_id) WHERE pending_event IS NOT NULL;
+CREATE INDEX coupons_device ON coupons (tenant_id, device) WHERE device IS NOT NULL;
+CREATE INDEX coupons_phone ON coupons (tenant_id, phone_hash) WHERE phone_hash IS NOT NULL;
+CREATE INDEX coupons_payment ON coupons (tenant_id, payment_account) WHERE payment_account IS NOT NULL;
+
+-- One device, phone or payment account claiming for several accounts: coupon farming (薅羊毛).
+CREATE TABLE coupon_abuse_flags (
+    tenant_id   int NOT NULL REFERENCES tenants (id),
+    signal      text NOT NULL CHECK (signal IN ('device', 'phone', 'payment_account')),
+    value       text NOT NULL,
+    people      int NOT NULL,
+    flagged_at  timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, signal, value)
+);
 
 -- WeCom's per-customer limit on mass messages is checked against what the outbox already sent.
 CREATE INDEX message_outbox_sent_to ON message_outbox (tenant_id, channel, address, sent_at) WHERE status = 'SENT';
