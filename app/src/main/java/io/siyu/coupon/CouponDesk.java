@@ -88,7 +88,7 @@ public class CouponDesk {
                 return issued(earlier.get(), true);
             }
         }
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // what PostgreSQL keeps
         if (!template.issuableAt(now)) {
             return new Outcome.Refused("template:ended");
         }
@@ -174,7 +174,9 @@ public class CouponDesk {
             return new Redemption.Refused("coupon:not-applicable");
         }
         Checkout.Quote quote = Checkout.with(cart, coupon);
-        long discount = quote.couponDiscountFen() + (cart.shippingFen() - quote.shippingFen());
+        long shippingWaived = coupon.template().kind() == CouponTemplate.Kind.FREE_SHIPPING
+                ? Checkout.best(cart, List.of()).shippingFen() - quote.shippingFen() : 0;
+        long discount = quote.couponDiscountFen() + shippingWaived;
         if (!coupons.redeem(tenant, code, orderId, discount, now)) {
             return redeem(tenant, person, code, orderId, cart); // lost a race: answer from the new state
         }

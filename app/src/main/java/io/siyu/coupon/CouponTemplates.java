@@ -40,15 +40,11 @@ class CouponTemplates {
     }
 
     Optional<CouponTemplate> find(TenantId tenant, String id) {
-        Key key = new Key(tenant.value(), id);
-        CouponTemplate cached = cache.get(key);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<CouponTemplate> found = jdbc.sql("SELECT " + COLUMNS + " FROM coupon_templates WHERE tenant_id = ? AND id = ?")
-                .params(tenant.value(), id).query(CouponTemplates::map).optional();
-        found.ifPresent(t -> cache.put(key, t));
-        return found;
+        // computeIfAbsent: a flash sale's first ten thousand claims ask the database once, not ten thousand times;
+        // unknown ids are not cached, so hostile ids cannot grow the map
+        return Optional.ofNullable(cache.computeIfAbsent(new Key(tenant.value(), id), k -> jdbc
+                .sql("SELECT " + COLUMNS + " FROM coupon_templates WHERE tenant_id = ? AND id = ?")
+                .params(k.tenant(), k.id()).query(CouponTemplates::map).optional().orElse(null)));
     }
 
     List<CouponTemplate> all(TenantId tenant) {
@@ -61,7 +57,7 @@ class CouponTemplates {
             valid_for_secs, categories, products, stacks_with_member_discount""";
 
     static CouponTemplate map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
-        return map(rs, 0);
+        return map(rs, row, 0);
     }
 
     /** Maps the template columns starting at {@code offset} + 1. */
