@@ -14,7 +14,7 @@ CREATE TABLE message_templates (
 -- One row per message, keyed by the action id so a retried action never becomes a second message.
 CREATE TABLE message_outbox (
     tenant_id       int NOT NULL REFERENCES tenants (id),
-    message_id      text NOT NULL,
+    message_id      text COLLATE "C" NOT NULL, -- byte order: ids are compared, never sorted for people
     person_id       uuid,
     channel         text NOT NULL,
     template        text,
@@ -82,7 +82,7 @@ CREATE TABLE coupon_templates (
 -- cannot hold more coupons than the template had, whatever a bug upstream does.
 CREATE TABLE coupons (
     tenant_id    int NOT NULL REFERENCES tenants (id),
-    code         text NOT NULL,
+    code         text COLLATE "C" NOT NULL,
     template_id  text NOT NULL,
     serial       int NOT NULL,
     stock        int NOT NULL,

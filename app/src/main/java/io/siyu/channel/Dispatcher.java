@@ -8,9 +8,12 @@ import io.siyu.platform.TenantId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
@@ -58,6 +61,41 @@ public class Dispatcher {
         if (existing.isPresent()) {
             return done(existing.get());
         }
+        List<Outbox.Entry> entries = new ArrayList<>(1);
+        ActionOutcome outcome = decide(request, policy.getIfAvailable(), entries);
+        if (entries.isEmpty()) {
+            return outcome;
+        }
+        if (outbox.add(entries.getFirst())) {
+            worker.wake();
+            return outcome;
+        }
+        return done(outbox.find(request.tenant(), request.actionId()).orElseThrow());
+    }
+
+    /**
+     * Decides many messages at once (broadcasts, journey steps fanning out): the same checks as
+     * {@link #dispatch}, one policy question per message, and the outbox rows written in multi-row
+     * inserts. Repeated action ids are left as they were (they answer Done as well), so a broadcast
+     * chunk retried after a crash queues nothing twice. Outcomes are in the order of the requests.
+     */
+    public List<ActionOutcome> dispatchAll(List<ActionRequest> requests) {
+        List<ActionOutcome> outcomes = new ArrayList<>(requests.size());
+        List<Outbox.Entry> entries = new ArrayList<>(requests.size());
+        SendPolicy gate = policy.getIfAvailable();
+        for (ActionRequest request : requests) {
+            ActionOutcome outcome = decide(request, gate, entries);
+            outcomes.add(outcome);
+        }
+        outbox.addAll(entries);
+        if (!entries.isEmpty()) {
+            worker.wake();
+        }
+        return outcomes;
+    }
+
+    private ActionOutcome decide(ActionRequest request, @Nullable SendPolicy gate,
+            List<Outbox.Entry> entries) {
         String templateName = request.parameter("template", "");
         Optional<MessageTemplate> found = templates.find(request.tenant(), templateName);
         if (found.isEmpty()) {
@@ -85,7 +123,6 @@ public class Dispatcher {
             return new ActionOutcome.Failed("template:" + e.getMessage());
         }
         long now = clock.millis();
-        SendPolicy gate = policy.getIfAvailable();
         if (gate != null) {
             switch (gate.decide(new SendIntent(request.tenant(), request.person(), channel, template.marketing(),
                     rendered.body(), now))) {
@@ -102,11 +139,8 @@ public class Dispatcher {
         Outbox.Entry entry = new Outbox.Entry(request.tenant(), request.actionId(), request.person(), channel, template.name(),
                 address.get(), rendered.subject(), rendered.body(), template.marketing(), request.origin(),
                 Outbox.Status.PENDING, 0, at, null, at);
-        if (outbox.add(entry)) {
-            worker.wake();
-            return done(entry);
-        }
-        return done(outbox.find(request.tenant(), request.actionId()).orElseThrow());
+        entries.add(entry);
+        return done(entry);
     }
 
     private static ActionOutcome done(Outbox.Entry entry) {

@@ -51,9 +51,92 @@ public class Outbox {
         return jdbc.sql(INSERT).params(values(entry)).update() > 0;
     }
 
-    /** Adds many in one batch (broadcasts); rows whose id already exists are left as they were. */
+    /** Rows per INSERT statement: 15 parameters each, under PostgreSQL's 32,767-parameter limit. */
+    static final int ROWS_PER_STATEMENT = 1_000;
+
+    /**
+     * Adds many at once (broadcasts) in one COPY and one commit. A chunk that repeats an id (a
+     * broadcast resumed after a crash) makes COPY fail as a whole; it is then written again with
+     * {@code INSERT … ON CONFLICT DO NOTHING}, so rows already there are left as they were.
+     */
     public void addAll(List<Entry> entries) {
-        template.batchUpdate(INSERT, entries.stream().map(Outbox::values).toList());
+        if (entries.isEmpty()) {
+            return;
+        }
+        try {
+            template.execute((org.springframework.jdbc.core.ConnectionCallback<Long>) connection -> {
+                byte[] rows = copyText(entries);
+                try {
+                    return connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                            .copyIn("COPY message_outbox (" + COLUMNS + ") FROM STDIN", new java.io.ByteArrayInputStream(rows));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (org.springframework.dao.DuplicateKeyException repeated) {
+            insertIgnoringRepeats(entries);
+        } catch (org.springframework.dao.DataAccessException e) {
+            if (e.getMostSpecificCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                insertIgnoringRepeats(entries);
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private void insertIgnoringRepeats(List<Entry> entries) {
+        for (int from = 0; from < entries.size(); from += ROWS_PER_STATEMENT) {
+            List<Entry> chunk = entries.subList(from, Math.min(entries.size(), from + ROWS_PER_STATEMENT));
+            StringBuilder sql = new StringBuilder("INSERT INTO message_outbox (" + COLUMNS + ") VALUES ");
+            Object[] params = new Object[chunk.size() * 15];
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                System.arraycopy(values(chunk.get(i)), 0, params, i * 15, 15);
+            }
+            sql.append(" ON CONFLICT (tenant_id, message_id) DO NOTHING");
+            template.update(sql.toString(), params);
+        }
+    }
+
+    /** PostgreSQL's COPY text format: tab-separated, {@code \N} for null, backslash escapes. */
+    private static byte[] copyText(List<Entry> entries) {
+        StringBuilder out = new StringBuilder(entries.size() * 256);
+        for (Entry e : entries) {
+            out.append(e.tenant().value()).append('\t');
+            field(out, e.messageId());
+            field(out, e.person() == null ? null : e.person().toString());
+            field(out, e.channel());
+            field(out, e.template());
+            field(out, e.address());
+            field(out, e.subject());
+            field(out, e.body());
+            field(out, e.marketing() ? "t" : "f");
+            field(out, e.origin());
+            field(out, e.status().name());
+            field(out, Integer.toString(e.attempts()));
+            field(out, e.nextAttemptAt().toString());
+            field(out, e.lastError());
+            out.append(e.createdAt()).append('\n');
+        }
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void field(StringBuilder out, @Nullable String value) {
+        if (value == null) {
+            out.append("\\N");
+        } else {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                switch (c) {
+                    case '\\' -> out.append("\\\\");
+                    case '\t' -> out.append("\\t");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    default -> out.append(c);
+                }
+            }
+        }
+        out.append('\t');
     }
 
     public Optional<Entry> find(TenantId tenant, String messageId) {

@@ -50,6 +50,7 @@ public class OutboxWorker implements SmartLifecycle {
     private final Duration base;
     private final int maxAttempts;
     private final long pollMillis;
+    private final boolean autoStart;
     private final Semaphore signal = new Semaphore(0);
     private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running;
@@ -58,7 +59,8 @@ public class OutboxWorker implements SmartLifecycle {
     OutboxWorker(Outbox outbox, Channels channels, Receipts receipts, ObjectProvider<SendPolicy> policy, Clock clock,
             @Value("${siyu.channels.retry.base-ms:2000}") long baseMillis,
             @Value("${siyu.channels.retry.max-attempts:8}") int maxAttempts,
-            @Value("${siyu.channels.worker.poll-ms:1000}") long pollMillis) {
+            @Value("${siyu.channels.worker.poll-ms:1000}") long pollMillis,
+            @Value("${siyu.channels.worker.enabled:true}") boolean autoStart) {
         this.outbox = outbox;
         this.channels = channels;
         this.receipts = receipts;
@@ -67,6 +69,7 @@ public class OutboxWorker implements SmartLifecycle {
         this.base = Duration.ofMillis(baseMillis);
         this.maxAttempts = maxAttempts;
         this.pollMillis = pollMillis;
+        this.autoStart = autoStart;
     }
 
     /** Asks the loop to look now rather than at its next poll. */
@@ -179,6 +182,12 @@ public class OutboxWorker implements SmartLifecycle {
                 }
             }
         }
+    }
+
+    /** Off on instances that only decide (and in the dispatch benchmark): another instance sends. */
+    @Override
+    public boolean isAutoStartup() {
+        return autoStart;
     }
 
     @Override

@@ -87,6 +87,24 @@ class MessageActionTest extends ApiTest {
         assertThat(policy.asked).as("a repeated action id is answered from the outbox").hasSize(asked);
     }
 
+    @Test
+    void aBroadcastChunkDecidedTwiceQueuesEachMessageOnceWithEscapedText() {
+        Brand brand = newBrand();
+        templates.save(brand.tenant().id(), new MessageTemplate("bc", "inapp", null, "{{name}}\t第二列\\N\n下一行", true));
+        Dispatcher dispatcher = dispatcher(new ScriptedPolicy());
+        List<ActionRequest> requests = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            requests.add(new ActionRequest(brand.tenant().id(), "bc-" + i, PersonId.of(brand.tenant().id().value(), i), "message",
+                    Map.of("template", "bc"), Map.of("name", "会员" + i), "broadcast:bc"));
+        }
+        assertThat(dispatcher.dispatchAll(requests)).allMatch(o -> o instanceof ActionOutcome.Done);
+        assertThat(dispatcher.dispatchAll(requests)).allMatch(o -> o instanceof ActionOutcome.Done);
+        Outbox.Entry entry = outbox.find(brand.tenant().id(), "bc-1").orElseThrow();
+        assertThat(entry.body()).isEqualTo("会员1\t第二列\\N\n下一行");
+        assertThat(entry.subject()).isNull();
+        assertThat(outbox.deadLetters(brand.tenant().id(), null, 10)).isEmpty();
+    }
+
     @Autowired Receipts receipts;
     @Autowired WebhookEndpoints endpoints;
 
@@ -102,7 +120,7 @@ class MessageActionTest extends ApiTest {
         endpoints.register(brand.tenant().id(), "down", "http://127.0.0.1:9/never");
         ScriptedPolicy policy = new ScriptedPolicy();
         StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("policy", policy));
-        OutboxWorker future = new OutboxWorker(outbox, channels, receipts, beans.getBeanProvider(SendPolicy.class), clock, 1_000, 4, 1_000);
+        OutboxWorker future = new OutboxWorker(outbox, channels, receipts, beans.getBeanProvider(SendPolicy.class), clock, 1_000, 4, 1_000, false);
         java.time.Instant t0 = java.time.Instant.parse("2100-01-01T00:00:00Z");
         outbox.add(new Outbox.Entry(brand.tenant().id(), "c-1", person, "webhook", null, "down", null, "x", false, "test",
                 Outbox.Status.PENDING, 0, t0, null, t0));
