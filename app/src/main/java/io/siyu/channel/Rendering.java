@@ -25,10 +25,25 @@ public class Rendering {
 
     private static final Pattern HREF = Pattern.compile("href=\"(https?://[^\"]+)\"");
 
+    /** Parsed texts by their source: a broadcast renders one template a million times. Bounded by the templates saved. */
+    private final java.util.concurrent.ConcurrentHashMap<String, TemplateText> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Tracking tracking;
 
     Rendering(Tracking tracking) {
         this.tracking = tracking;
+    }
+
+    private TemplateText parsed(String text) {
+        TemplateText cached = parsed.get(text);
+        if (cached != null) {
+            return cached;
+        }
+        TemplateText fresh = TemplateText.parse(text);
+        if (parsed.size() < 10_000) {
+            parsed.put(text, fresh);
+        }
+        return fresh;
     }
 
     /**
@@ -37,18 +52,19 @@ public class Rendering {
      * @throws IllegalArgumentException when the rendered text breaks the channel's limits
      */
     public Rendered render(TenantId tenant, MessageTemplate template, Map<String, ?> values, String messageId) {
-        TemplateText subjectText = template.subjectText();
+        TemplateText subjectText = template.subject() == null ? null : parsed(template.subject());
+        TemplateText bodyText = parsed(template.body());
         String subject = subjectText == null ? null : subjectText.render(values, UnaryOperator.identity());
         return switch (template.channel()) {
-            case "email" -> new Rendered(subject, email(tenant, template.bodyText().render(values, HtmlUtils::htmlEscape), messageId));
+            case "email" -> new Rendered(subject, email(tenant, bodyText.render(values, HtmlUtils::htmlEscape), messageId));
             case "sms" -> {
-                String text = template.bodyText().render(values, UnaryOperator.identity());
+                String text = bodyText.render(values, UnaryOperator.identity());
                 if (text.length() > SMS_MAX) {
                     throw new IllegalArgumentException("SMS text is " + text.length() + " characters, more than " + SMS_MAX);
                 }
                 yield new Rendered(null, text);
             }
-            default -> new Rendered(subject, template.bodyText().render(values, UnaryOperator.identity()));
+            default -> new Rendered(subject, bodyText.render(values, UnaryOperator.identity()));
         };
     }
 

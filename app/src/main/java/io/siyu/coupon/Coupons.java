@@ -120,9 +120,19 @@ class Coupons {
                 }).list();
     }
 
+    /** Clears the owed events, one statement per tenant and event name (a claim batch is one of each). */
     void recorded(List<Owed> owed) {
-        template.batchUpdate("UPDATE coupons SET pending_event = NULL WHERE tenant_id = ? AND code = ? AND pending_event = ?",
-                owed.stream().map(o -> new Object[] {o.tenant().value(), o.code(), o.event()}).toList());
+        Map<List<Object>, List<String>> groups = new HashMap<>();
+        owed.forEach(o -> groups.computeIfAbsent(List.of(o.tenant().value(), o.event()), k -> new java.util.ArrayList<>()).add(o.code()));
+        groups.forEach((key, codes) -> template.execute((org.springframework.jdbc.core.ConnectionCallback<Integer>) c -> {
+            try (java.sql.PreparedStatement update = c.prepareStatement(
+                    "UPDATE coupons SET pending_event = NULL WHERE tenant_id = ? AND code = ANY (?) AND pending_event = ?")) {
+                update.setInt(1, (Integer) key.get(0));
+                update.setArray(2, c.createArrayOf("text", codes.toArray()));
+                update.setString(3, (String) key.get(1));
+                return update.executeUpdate();
+            }
+        }));
     }
 
     /** Other people who claimed with this signal value (device, phone hash, payment account). */

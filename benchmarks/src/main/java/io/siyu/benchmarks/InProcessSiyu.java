@@ -70,6 +70,11 @@ public final class InProcessSiyu {
         return jvm + ticks * 10_000_000L; // USER_HZ = 100
     }
 
+    public static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     /** Median of a few figures. */
     public static double median(double[] values) {
         double[] sorted = values.clone();

@@ -79,8 +79,10 @@ public final class DispatchBench {
             double[] cpu = new double[runs];
             for (int run = 0; run < runs; run++) {
                 long cpuBefore = InProcessSiyu.cpuNanos(dataDir);
+                long jvmBefore = InProcessSiyu.jvmCpuNanos();
                 double seconds = broadcast(dispatcher, tenant, people, threads, chunk, "run" + run);
                 cpu[run] = (InProcessSiyu.cpuNanos(dataDir) - cpuBefore) / 1e3 / people;
+                System.out.printf("  of which JVM %.1f µs/decision%n", (InProcessSiyu.jvmCpuNanos() - jvmBefore) / 1e3 / people);
                 rates[run] = people / seconds;
                 System.out.printf("run %d: %,d decisions in %.2f s = %,.0f decisions/s; CPU (JVM + PostgreSQL) %.1f µs/decision%n",
                         run + 1, people, seconds, rates[run], cpu[run]);
