@@ -91,7 +91,8 @@ public final class DispatchBench {
                     2e6 / InProcessSiyu.median(cpu));
             long rows = app.getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
                     .sql("SELECT count(*) FROM message_outbox WHERE tenant_id = ?").param(tenant.id().value()).query(Long.class).single();
-            System.out.printf("outbox rows: %,d (expected %,d)%n", rows, Math.min(people, 100_000) + (long) people * runs);
+            System.out.printf("outbox rows: %,d of %,d decisions (the cap of 3 a day suppresses the 4th message a person gets)%n",
+                    rows, Math.min(people, 100_000) + (long) people * runs);
             System.out.printf("median: %,.0f decisions/s; 1,000,000-person broadcast at that rate: %.1f s%n",
                     InProcessSiyu.median(rates), 1_000_000 / InProcessSiyu.median(rates));
             double peer = peer(app.getBean(DataSource.class), tenant, peerRows, threads);
