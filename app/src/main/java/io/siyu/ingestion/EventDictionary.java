@@ -64,6 +64,13 @@ public final class EventDictionary {
                 opt("campaign_id", Type.STRING, "活动 ID"));
         define("Coupon Redeemed", "coupon", "核销优惠券 / coupon redeemed", req("coupon_id", Type.STRING, "优惠券 ID"),
                 opt("order_id", Type.STRING, "订单号"), money("discount", false, "优惠 (元)"));
+        // Coupons (issue 5, channels & coupons): the rest of a coupon's life; Claimed and Redeemed are above.
+        define("Coupon Issued", "coupon", "发放优惠券 / coupon given to the person (journey, operator, bulk)",
+                req("coupon_id", Type.STRING, "券码 / coupon code"), opt("template_id", Type.STRING, "券模板 ID / coupon template"));
+        define("Coupon Expired", "coupon", "优惠券过期 / coupon expired unused",
+                req("coupon_id", Type.STRING, "券码 / coupon code"), opt("template_id", Type.STRING, "券模板 ID / coupon template"));
+        define("Coupon Voided", "coupon", "优惠券作废 / coupon voided by an operator",
+                req("coupon_id", Type.STRING, "券码 / coupon code"), opt("template_id", Type.STRING, "券模板 ID / coupon template"));
         define("Signed Up", "account", "注册 / signed up", opt("method", Type.STRING, "注册方式 / method"));
         define("Logged In", "account", "登录 / logged in", opt("method", Type.STRING, "登录方式 / method"));
         define("Shared", "social", "分享 / shared content", opt("share_via", Type.STRING, "渠道 / e.g. wechat_friend, moments"),

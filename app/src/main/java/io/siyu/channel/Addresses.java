@@ -1,0 +1,65 @@
+package io.siyu.channel;
+
+import io.siyu.identity.PersonId;
+import io.siyu.platform.TenantId;
+import io.siyu.profile.ProfileDirectory;
+import io.siyu.profile.ProfileView;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where a person is reached on a channel. An explicit {@code to} parameter wins; then the action
+ * context; then the profile. Phone numbers exist in the profile only as a hash and a mask, so SMS
+ * needs the number in {@code to} or the context (e.g. from the triggering order event).
+ */
+@Component
+class Addresses {
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
+    private static final Pattern PHONE = Pattern.compile("(\\+86)?1\\d{10}|\\+[1-9]\\d{6,14}");
+
+    private final ProfileDirectory profiles;
+    private final WebhookEndpoints endpoints;
+
+    Addresses(ProfileDirectory profiles, WebhookEndpoints endpoints) {
+        this.profiles = profiles;
+        this.endpoints = endpoints;
+    }
+
+    Optional<String> of(TenantId tenant, PersonId person, String channel, Map<String, String> parameters,
+            Map<String, Object> context) {
+        return switch (channel) {
+            case "email" -> valid(EMAIL, parameters.get("to"))
+                    .or(() -> valid(EMAIL, context.get("email")))
+                    .or(() -> profile(tenant, person).flatMap(p -> valid(EMAIL, p.traits().get("email"))
+                            .or(() -> identity(p, "email:"))));
+            case "sms" -> valid(PHONE, parameters.get("to")).or(() -> valid(PHONE, context.get("phone")));
+            case "inapp" -> Optional.of(person.toString());
+            case "webhook" -> Optional.ofNullable(parameters.get("endpoint")).filter(name -> endpoints.find(tenant, name).isPresent());
+            case "wecom" -> welcomeCode(parameters, context).map(code -> WeCom.WELCOME + code)
+                    .or(() -> profile(tenant, person).flatMap(p -> identity(p, "wecom_external_userid:")));
+            default -> Optional.empty();
+        };
+    }
+
+    /** A new contact's WelcomeCode (from the WeCom Contact Added event) makes the message its welcome. */
+    private static Optional<String> welcomeCode(Map<String, String> parameters, Map<String, Object> context) {
+        Object code = parameters.containsKey("welcome_code") ? parameters.get("welcome_code") : context.get("welcome_code");
+        return code instanceof String text && !text.isBlank() ? Optional.of(text) : Optional.empty();
+    }
+
+    private Optional<ProfileView> profile(TenantId tenant, PersonId person) {
+        return profiles.find(tenant, person);
+    }
+
+    private static Optional<String> identity(ProfileView profile, String prefix) {
+        return profile.identities().stream().filter(i -> i.startsWith(prefix)).map(i -> i.substring(prefix.length())).findFirst();
+    }
+
+    private static Optional<String> valid(Pattern pattern, @Nullable Object value) {
+        return value instanceof String text && pattern.matcher(text).matches() ? Optional.of(text) : Optional.empty();
+    }
+}
