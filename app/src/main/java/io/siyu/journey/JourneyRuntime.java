@@ -179,11 +179,11 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
 
     @Override
     public void applied(TenantState state, Event event, int person) {
-        lastSeenSeq = event.seq();
-        if (!live) {
-            return;
+        if (live) {
+            handle(state, event, person);
         }
-        handle(state, event, person);
+        // only now: the ticker's cursor batch must queue behind this event's own batch
+        lastSeenSeq = event.seq();
     }
 
     private void handle(TenantState state, Event event, int person) {
