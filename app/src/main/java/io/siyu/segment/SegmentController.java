@@ -37,12 +37,43 @@ class SegmentController {
     /** A saved segment or rule tag, with its current size. */
     record SegmentView(String name, String kind, String condition, @Nullable String group, long people) {}
 
+    /** Static segments keep their members in a manual tag of this prefix and the segment's name. */
+    static final String STATIC_TAG_PREFIX = "static:";
+
+    record StaticRequest(java.util.@Nullable List<String> identifiers) {}
+
     private final Engine engine;
     private final SegmentDefinitions definitions;
+    private final ManualTags manualTags;
 
-    SegmentController(Engine engine, SegmentDefinitions definitions) {
+    SegmentController(Engine engine, SegmentDefinitions definitions, ManualTags manualTags) {
         this.engine = engine;
         this.definitions = definitions;
+        this.manualTags = manualTags;
+    }
+
+    /**
+     * Adds uploaded people to a static segment (up to 10,000 identifiers a request; send more
+     * requests for longer lists). Members are a manual tag {@code static:<name>}, given through the
+     * log, so the segment is as durable as any event; the segment itself is
+     * {@code has_tag("static:<name>")} and works everywhere a segment does. Adding someone twice
+     * keeps them once.
+     */
+    @PostMapping("/{name}/static")
+    SegmentView addToStatic(TenantId tenant, @PathVariable String name, @RequestBody StaticRequest request) {
+        PersonPages.requireName("name", name);
+        if (name.length() + STATIC_TAG_PREFIX.length() > PersonPages.MAX_NAME) {
+            throw new InvalidInput("name", "format", "static segment names are at most "
+                    + (PersonPages.MAX_NAME - STATIC_TAG_PREFIX.length()) + " characters");
+        }
+        String tag = STATIC_TAG_PREFIX + name;
+        manualTags.change(tenant, tag, request.identifiers(), null, TagBook.ASSIGNED);
+        Definition definition = Definition.of(name, Definition.Kind.SEGMENT, new Condition.HasTag(tag), null);
+        definitions.save(tenant, definition);
+        long now = engine.clock().millis();
+        long people = engine.ask(tenant.value(), state -> state.part(SegmentExtension.ID, SegmentBook.class)
+                .define(state, definition, now));
+        return new SegmentView(name, "segment", definition.condition().toText(), null, people);
     }
 
     /** Saves a dynamic segment ({@code "kind": "segment"}, the default) or a rule tag ({@code "tag"}). */
