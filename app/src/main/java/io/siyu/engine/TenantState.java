@@ -255,6 +255,11 @@ public final class TenantState {
         return java.util.Collections.unmodifiableList(merges);
     }
 
+    /** The merges that folded someone into the person whose canonical index is {@code canonical}, oldest first. */
+    public List<MergeRecord> mergesInto(int canonical) {
+        return merges.stream().filter(m -> graph.canonical(m.into()) == canonical).toList();
+    }
+
     /** The live profile of a person index, or null when unknown or merged away. */
     public @Nullable Profile profile(int person) {
         return person >= 0 && person < profiles.length ? profiles[person] : null;

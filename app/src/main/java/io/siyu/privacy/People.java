@@ -8,6 +8,7 @@ import io.siyu.identity.PersonId;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.NotFound;
 import io.siyu.platform.TenantId;
+import io.siyu.profile.PersonIds;
 import io.siyu.profile.Traits;
 import java.util.List;
 import java.util.UUID;
@@ -42,13 +43,8 @@ class People {
      * @throws NotFound when the tenant has no such person, or the person was erased
      */
     Person require(TenantId tenant, String personId) {
-        PersonId id;
-        try {
-            id = PersonId.parse(personId);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput("personId", "format", "personId must be a UUID");
-        }
-        if (id.tenant() != tenant.value() || id.index() < 0 || erasures.isErased(tenant, id.toString())) {
+        PersonId id = PersonIds.ofTenant(tenant, "personId", personId);
+        if (erasures.isErased(tenant, id.toString())) {
             throw new NotFound("no person " + personId);
         }
         Person person = engine.ask(tenant.value(), state -> {

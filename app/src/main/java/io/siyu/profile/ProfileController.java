@@ -24,12 +24,7 @@ class ProfileController {
 
     @GetMapping("/{personId}")
     ProfileView byId(TenantId tenant, @PathVariable String personId) {
-        PersonId id;
-        try {
-            id = PersonId.parse(personId);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput("personId", "format", "personId must be a UUID, was '" + abbreviate(personId) + "'");
-        }
+        PersonId id = PersonIds.parse("personId", personId);
         return directory.find(tenant, id).orElseThrow(() -> new NotFound("no person " + personId));
     }
 
@@ -41,10 +36,6 @@ class ProfileController {
         } catch (IllegalArgumentException e) {
             throw new InvalidInput("identifier", "format", e.getMessage());
         }
-        return directory.find(tenant, id).orElseThrow(() -> new NotFound("no person holds " + abbreviate(identifier)));
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return directory.find(tenant, id).orElseThrow(() -> new NotFound("no person holds " + PersonIds.abbreviate(identifier)));
     }
 }

@@ -5,6 +5,7 @@ import io.siyu.identity.PersonId;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.NotFound;
 import io.siyu.platform.TenantId;
+import io.siyu.profile.PersonIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,22 +37,14 @@ class MembershipController {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new InvalidInput("limit", "range", "limit 须在 1 到 " + MAX_LIMIT + " 之间 / limit must be 1–" + MAX_LIMIT);
         }
-        PersonId person;
-        try {
-            person = PersonId.parse(personId);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput("personId", "format", "personId 须为 UUID / personId must be a UUID");
-        }
-        if (person.tenant() != tenant.value() || person.index() < 0) {
-            throw new NotFound("no person " + personId);
-        }
+        PersonId person = PersonIds.ofTenant(tenant, "personId", personId);
         List<Integer> indexes = engine.ask(tenant.value(), state -> {
             int canonical = state.graph().canonical(person.index());
             if (canonical < 0) {
                 throw new NotFound("no person " + personId);
             }
             List<Integer> all = new ArrayList<>(List.of(canonical));
-            state.merges().stream().filter(m -> state.graph().canonical(m.into()) == canonical).forEach(m -> all.add(m.from()));
+            state.mergesInto(canonical).forEach(m -> all.add(m.from()));
             return all;
         });
         return Map.of("person", PersonId.of(tenant.value(), indexes.getFirst()).toString(),

@@ -9,6 +9,7 @@ import io.siyu.identity.PersonId;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.NotFound;
 import io.siyu.platform.TenantId;
+import io.siyu.profile.PersonIds;
 import io.siyu.profile.ProfileDirectory;
 import io.siyu.profile.ProfileView;
 import io.siyu.profile.Traits;
@@ -60,21 +61,13 @@ class IdentityController {
 
     @GetMapping("/api/v1/profiles/{personId}/merges")
     List<MergeView> merges(TenantId tenant, @PathVariable String personId) {
-        PersonId person;
-        try {
-            person = PersonId.parse(personId);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput("personId", "format", "personId must be a UUID");
-        }
-        if (person.tenant() != tenant.value() || person.index() < 0) {
-            throw new NotFound("no person " + personId);
-        }
+        PersonId person = PersonIds.ofTenant(tenant, "personId", personId);
         return engine.ask(tenant.value(), state -> {
             int canonical = state.graph().canonical(person.index());
             if (canonical < 0) {
                 throw new NotFound("no person " + personId);
             }
-            return state.merges().stream().filter(m -> state.graph().canonical(m.into()) == canonical)
+            return state.mergesInto(canonical).stream()
                     .map(m -> new MergeView(m.seq(), PersonId.of(tenant.value(), m.from()).toString(),
                             PersonId.of(tenant.value(), m.into()).toString(), m.via()))
                     .toList();
@@ -86,12 +79,7 @@ class IdentityController {
         if (request.person() == null) {
             throw new InvalidInput("person", "required", "name the person (UUID) to split an identifier from");
         }
-        PersonId person;
-        try {
-            person = PersonId.parse(request.person());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput("person", "format", "person must be a UUID");
-        }
+        PersonId person = PersonIds.parse("person", request.person());
         Identifier split = identifier("identifier", request.identifier());
         ProfileView view = directory.find(tenant, person).orElseThrow(() -> new NotFound("no person " + request.person()));
         if (!view.identities().contains(split.toString())) {

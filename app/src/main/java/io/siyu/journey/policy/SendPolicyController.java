@@ -1,6 +1,6 @@
 package io.siyu.journey.policy;
 
-import io.siyu.identity.PersonId;
+import io.siyu.profile.PersonIds;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.TenantId;
 import java.util.List;
@@ -54,11 +54,7 @@ class SendPolicyController {
         }
         java.util.UUID personId = null;
         if (person != null) {
-            try {
-                personId = PersonId.parse(person).value();
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInput("person", "format", "不是人员 ID / not a person id");
-            }
+            personId = PersonIds.parse("person", person).value();
         }
         List<DecisionView> rows = jdbc.sql("""
                 SELECT person, channel, decision, reason, at FROM send_decisions
