@@ -69,10 +69,12 @@ class MembershipHistory implements MembershipListener, DisposableBean {
                 SELECT name, kind, entered, at FROM membership_changes
                 WHERE tenant_id = ? AND person = ANY (?) ORDER BY at DESC, name LIMIT ?""")
                 .params(tenant, people.toArray(Integer[]::new), limit)
-                .query((rs, n) -> new Entry(rs.getString("name"), rs.getString("kind").toLowerCase(java.util.Locale.ROOT),
-                        rs.getBoolean("entered") ? (rs.getString("kind").equals("TAG") ? "assigned" : "entered")
-                                : (rs.getString("kind").equals("TAG") ? "removed" : "exited"),
-                        rs.getTimestamp("at").toInstant()))
+                .query((rs, n) -> {
+                    boolean tag = rs.getString("kind").equals("TAG");
+                    boolean entered = rs.getBoolean("entered");
+                    String change = tag ? (entered ? "assigned" : "removed") : (entered ? "entered" : "exited");
+                    return new Entry(rs.getString("name"), tag ? "tag" : "segment", change, rs.getTimestamp("at").toInstant());
+                })
                 .list();
     }
 

@@ -69,11 +69,7 @@ class SegmentController {
         String tag = STATIC_TAG_PREFIX + name;
         manualTags.change(tenant, tag, request.identifiers(), null, TagBook.ASSIGNED);
         Definition definition = Definition.of(name, Definition.Kind.SEGMENT, new Condition.HasTag(tag), null);
-        definitions.save(tenant, definition);
-        long now = engine.clock().millis();
-        long people = engine.ask(tenant.value(), state -> state.part(SegmentExtension.ID, SegmentBook.class)
-                .define(state, definition, now));
-        return new SegmentView(name, "segment", definition.condition().toText(), null, people);
+        return new SegmentView(name, "segment", definition.condition().toText(), null, install(tenant, definition));
     }
 
     /** Saves a dynamic segment ({@code "kind": "segment"}, the default) or a rule tag ({@code "tag"}). */
@@ -95,11 +91,16 @@ class SegmentController {
         } catch (SegmentCounter.UnsupportedCondition e) {
             throw new InvalidInput("condition", "unsupported", e.getMessage());
         }
+        return new SegmentView(name, kind.name().toLowerCase(java.util.Locale.ROOT), condition.toText(), request.group(),
+                install(tenant, definition));
+    }
+
+    /** Saves a definition and evaluates it over everybody; returns its size. */
+    private long install(TenantId tenant, Definition definition) {
         definitions.save(tenant, definition);
         long now = engine.clock().millis();
-        long people = engine.ask(tenant.value(), state -> state.part(SegmentExtension.ID, SegmentBook.class)
+        return engine.ask(tenant.value(), state -> state.part(SegmentExtension.ID, SegmentBook.class)
                 .define(state, definition, now));
-        return new SegmentView(name, kind.name().toLowerCase(java.util.Locale.ROOT), condition.toText(), request.group(), people);
     }
 
     @GetMapping
