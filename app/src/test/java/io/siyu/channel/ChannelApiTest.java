@@ -48,6 +48,12 @@ class ChannelApiTest extends ApiTest {
         return last[0];
     }
 
+    /** Ingestion acknowledges once the event is durable; the profile follows a moment later. */
+    private void awaitProfile(Brand brand, String identifier) {
+        eventually(Duration.ofSeconds(10), () -> get("/api/v1/profiles?identifier=" + identifier, brand).statusCode() == 200,
+                () -> identifier + " never became a profile");
+    }
+
     static void eventually(Duration within, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> why) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
@@ -99,6 +105,7 @@ class ChannelApiTest extends ApiTest {
     void sendsToTheInboxOnceForARepeatedKeyAndTheFirstReadIsAnOpen() {
         Brand brand = newBrand();
         post("/v1/identify", brand.writeKey(), "{\"userId\":\"in-1\",\"traits\":{\"name\":\"李雷\"}}");
+        awaitProfile(brand, "user_id:in-1");
         put("/api/v1/message-templates/notice", brand, "{\"channel\":\"inapp\",\"subject\":\"通知\",\"body\":\"{{name}}，订单{{order}}已发货\",\"marketing\":false}");
         String request = "{\"identifier\":\"user_id:in-1\",\"template\":\"notice\",\"variables\":{\"order\":\"SO-1\"},\"idempotencyKey\":\"k-1\"}";
         JsonNode first = body(adminPost("/api/v1/messages", brand, request));
@@ -125,6 +132,7 @@ class ChannelApiTest extends ApiTest {
     void refusesSendsItCannotMakeNamingTheReason() {
         Brand brand = newBrand();
         post("/v1/identify", brand.writeKey(), "{\"userId\":\"in-2\"}");
+        awaitProfile(brand, "user_id:in-2");
         put("/api/v1/message-templates/hi", brand, "{\"channel\":\"inapp\",\"body\":\"{{name}}\"}");
         var missing = adminPost("/api/v1/messages", brand, "{\"identifier\":\"user_id:in-2\",\"template\":\"hi\"}");
         assertThat(body(missing).path("errors").get(0).path("message").asString()).contains("missing-variables:name");
@@ -142,6 +150,7 @@ class ChannelApiTest extends ApiTest {
     void signsWebhooksRetriesWithBackoffAndDeliversOnTheThirdAttempt() throws IOException {
         Brand brand = newBrand();
         post("/v1/identify", brand.writeKey(), "{\"userId\":\"wh-1\"}");
+        awaitProfile(brand, "user_id:wh-1");
         AtomicInteger calls = new AtomicInteger();
         List<String> verified = new CopyOnWriteArrayList<>();
         HttpServer erp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -179,6 +188,7 @@ class ChannelApiTest extends ApiTest {
     void aRefusedWebhookLandsInTheDeadLetterListAndAReplayDeliversIt() throws IOException {
         Brand brand = newBrand();
         post("/v1/identify", brand.writeKey(), "{\"userId\":\"wh-2\"}");
+        awaitProfile(brand, "user_id:wh-2");
         AtomicInteger answer = new AtomicInteger(422);
         HttpServer crm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         crm.createContext("/in", exchange -> {
@@ -215,7 +225,9 @@ class ChannelApiTest extends ApiTest {
     void tracksClicksAndOpensOnlyForLinksItSignedAndNeverRedirectsElsewhere() {
         Brand brand = newBrand();
         post("/v1/identify", brand.writeKey(), "{\"userId\":\"tr-1\"}");
-        put("/api/v1/message-templates/n", brand, "{\"channel\":\"inapp\",\"body\":\"看看\"}");
+        awaitProfile(brand, "user_id:tr-1");
+        // transactional, so that quiet hours (22:00–08:00 in the person's zone) never defer it: this test is about tracking
+        put("/api/v1/message-templates/n", brand, "{\"channel\":\"inapp\",\"body\":\"看看\",\"marketing\":false}");
         String id = body(adminPost("/api/v1/messages", brand, "{\"identifier\":\"user_id:tr-1\",\"template\":\"n\"}")).path("messageId").asString();
         awaitStatus(brand, id, "SENT");
         String click = tracking.clickUrl(brand.tenant().id(), id, "https://shop.example.cn/双11?a=1");
