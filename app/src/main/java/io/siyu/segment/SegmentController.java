@@ -166,7 +166,7 @@ class SegmentController {
         long started = System.nanoTime();
         long count;
         try {
-            count = engine.ask(tenant.value(), state -> new SegmentCounter(state, now).members(condition).getLongCardinality());
+            count = engine.ask(tenant.value(), state -> new SegmentCounter(state, now).count(condition));
         } catch (SegmentCounter.UnsupportedCondition e) {
             throw new InvalidInput("condition", "unsupported", e.getMessage());
         }

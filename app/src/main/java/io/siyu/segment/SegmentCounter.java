@@ -47,6 +47,21 @@ final class SegmentCounter {
         return members == everybody ? everybody.clone() : members; // callers own the answer
     }
 
+    /**
+     * How many people match. A tags-and-segments condition is counted without building its
+     * bitmap ({@link BitmapCount}); anything else counts the members.
+     *
+     * @throws UnsupportedCondition as {@link #members}
+     */
+    long count(Condition condition) {
+        requireSupported(condition);
+        Condition planned = ConditionPlanner.order(condition);
+        if (bitmapsOnly(planned)) {
+            return BitmapCount.count(expression(planned), everybody());
+        }
+        return evaluate(planned, everybody()).getLongCardinality();
+    }
+
     /** Live people: known, not merged into someone else. */
     RoaringBitmap everybody() {
         return state.part(SegmentExtension.ID, SegmentBook.class).people(state);
@@ -135,6 +150,29 @@ final class SegmentCounter {
                 yield result;
             }
             default -> throw new IllegalArgumentException("not a tags-and-segments condition: " + condition.toText());
+        };
+    }
+
+    /** A tags-and-segments condition as a {@link BitmapCount} expression, rarest operands of an {@code and} first. */
+    private BitmapCount.Node expression(Condition condition) {
+        return switch (condition) {
+            case Condition.HasTag hasTag -> new BitmapCount.Node.Operand(tags.members(hasTag.tag()));
+            case Condition.InSegment inSegment ->
+                    new BitmapCount.Node.Operand(state.part(SegmentExtension.ID, SegmentBook.class).members(state, inSegment.segment()));
+            case Condition.Not not -> new BitmapCount.Node.Not(expression(not.child()));
+            case Condition.Or or -> new BitmapCount.Node.Any(or.children().stream().map(this::expression).toList());
+            case Condition.And and -> new BitmapCount.Node.All(and.children().stream().map(this::expression)
+                    .sorted(java.util.Comparator.comparingLong(SegmentCounter::rarity)).toList());
+            default -> throw new IllegalArgumentException("not a tags-and-segments condition: " + condition.toText());
+        };
+    }
+
+    /** Operands by size, then other subtrees, then exclusions: an {@code and} stops at its first empty chunk. */
+    private static long rarity(BitmapCount.Node node) {
+        return switch (node) {
+            case BitmapCount.Node.Operand operand -> operand.bits().getLongCardinality();
+            case BitmapCount.Node.Not not -> Long.MAX_VALUE;
+            default -> Long.MAX_VALUE - 1;
         };
     }
 

@@ -110,6 +110,8 @@ class SegmentCountReferenceTest {
             long reference = people.stream().filter(person -> ConditionEvaluator.evaluate(condition,
                     new BruteFacts(person))).count();
             assertThat(engineCount).as(condition.toText()).isEqualTo(reference);
+            long counted = engine.ask(1, state -> new SegmentCounter(state, NOW.toEpochMilli()).count(condition));
+            assertThat(counted).as("count of " + condition.toText()).isEqualTo(reference);
             checked += reference > 0 && reference < people.size() ? 1 : 0;
         }
         return checked;

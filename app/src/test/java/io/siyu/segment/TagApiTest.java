@@ -25,6 +25,33 @@ class TagApiTest extends ApiTest {
     }
 
     @Test
+    void pagesThroughMembersWithTheNextCursorUntilItIsMinusOne() {
+        Brand brand = newBrand();
+        StringBuilder identifiers = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            post("/v1/identify", brand.writeKey(), "{\"userId\":\"page-" + i + "\"}");
+            identifiers.append(i == 0 ? "" : ",").append("\"user_id:page-").append(i).append('"');
+        }
+        adminPost("/api/v1/tags/paged/people", brand, "{\"identifiers\":[" + identifiers + "]}");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int after = -1;
+        int pages = 0;
+        do {
+            JsonNode page = body(get("/api/v1/tags/paged/people?limit=2&after=" + after, brand));
+            assertThat(page.path("total").asInt()).isEqualTo(5);
+            page.path("people").forEach(id -> assertThat(seen.add(id.asString())).as("repeated " + id).isTrue());
+            after = page.path("next").asInt();
+            pages++;
+        } while (after != -1 && pages < 10);
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).hasSize(5).allSatisfy(id -> assertThat(java.util.UUID.fromString(id)).isNotNull());
+        assertThat(seen).contains(profile(brand, "user_id:page-3").path("id").asString());
+        JsonNode beyond = body(get("/api/v1/tags/paged/people?limit=2&after=2147483000", brand));
+        assertThat(beyond.path("people").size()).isZero();
+        assertThat(beyond.path("next").asInt()).isEqualTo(-1);
+    }
+
+    @Test
     void tagsOfAGroupExcludeEachOther() {
         Brand brand = newBrand();
         post("/v1/identify", brand.writeKey(), "{\"userId\":\"life-1\"}");
