@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
@@ -55,19 +55,14 @@ class TrackingController {
     /**
      * One message. analytics.js (analytics-next) posts to the one-letter paths ({@code /v1/t},
      * {@code /v1/i}, ...) with {@code Content-Type: text/plain} to avoid a CORS preflight; both work.
+     * The paths are literal rather than one {@code /v1/{type}} pattern: Spring finds a literal path
+     * by a map lookup, a pattern only by trying every pattern of the application in turn.
      */
-    @PostMapping({"/v1/{type:track|identify|page|screen|group|alias|t|i|p|s|g|a}",
-            "/v1/{type:track|identify|page|screen|group|alias|t|i|p|s|g|a}/"})
-    ResponseEntity<Map<String, Object>> single(@PathVariable String type, HttpServletRequest request) throws IOException {
-        type = switch (type) {
-            case "t" -> "track";
-            case "i" -> "identify";
-            case "p" -> "page";
-            case "s" -> "screen";
-            case "g" -> "group";
-            case "a" -> "alias";
-            default -> type;
-        };
+    @PostMapping({"/v1/track", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group", "/v1/alias",
+            "/v1/track/", "/v1/identify/", "/v1/page/", "/v1/screen/", "/v1/group/", "/v1/alias/",
+            "/v1/t", "/v1/i", "/v1/p", "/v1/s", "/v1/g", "/v1/a"})
+    ResponseEntity<byte[]> single(HttpServletRequest request) throws IOException {
+        String type = typeOf(request.getRequestURI().substring(request.getContextPath().length()));
         byte[] body = RequestBodies.read(request, MAX_MESSAGE_BYTES, "message");
         JsonNode message = parse(body);
         if (!message.isObject()) {
@@ -80,11 +75,31 @@ class TrackingController {
             Intake.Quarantined q = result.quarantined().getFirst();
             throw new QuarantinedInput(q.errors(), q.quarantineId());
         }
-        return ResponseEntity.ok(Map.of("success", true));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(SUCCESS.clone());
+    }
+
+    /** {@code {"success":true}}, the answer to every accepted single message, serialised once. */
+    private static final byte[] SUCCESS = "{\"success\":true}".getBytes(StandardCharsets.US_ASCII);
+
+    /** The call a single-message path names: {@code /v1/track/} and {@code /v1/t} are both {@code track}. */
+    static String typeOf(String path) {
+        String call = path.substring("/v1/".length());
+        if (call.endsWith("/")) {
+            call = call.substring(0, call.length() - 1);
+        }
+        return switch (call) {
+            case "t" -> "track";
+            case "i" -> "identify";
+            case "p" -> "page";
+            case "s" -> "screen";
+            case "g" -> "group";
+            case "a" -> "alias";
+            default -> call;
+        };
     }
 
     @PostMapping({"/v1/batch", "/v1/batch/", "/v1/b", "/v1/import", "/v1/import/"})
-    ResponseEntity<Map<String, Object>> batch(HttpServletRequest request) throws IOException {
+    ResponseEntity<?> batch(HttpServletRequest request) throws IOException {
         byte[] body = RequestBodies.read(request, MAX_BATCH_BYTES, "batch");
         List<Intake.Message> messages = new ArrayList<>();
         List<Intake.Quarantined> oversized = new ArrayList<>();
@@ -115,6 +130,10 @@ class TrackingController {
         Intake.Result result = intake.accept(tenant, withinLimit, "http", sentAt(root));
         List<Intake.Quarantined> quarantined = new ArrayList<>(oversized);
         quarantined.addAll(result.quarantined());
+        if (quarantined.isEmpty()) { // the common answer, written without the JSON serialiser
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(
+                    ("{\"success\":true,\"accepted\":" + result.accepted() + ",\"quarantined\":[]}").getBytes(StandardCharsets.US_ASCII));
+        }
         return ResponseEntity.ok(Map.of("success", true, "accepted", result.accepted(), "quarantined", quarantined));
     }
 
