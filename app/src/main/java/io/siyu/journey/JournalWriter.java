@@ -133,6 +133,7 @@ final class JournalWriter implements AutoCloseable {
         long cursor = -1;
         StringBuilder copy = new StringBuilder();
         List<Batch.Action> outbox = new ArrayList<>();
+        List<Batch.Receipt> receipts = new ArrayList<>();
         Map<Count, long[]> counts = new HashMap<>();
         int journaled = 0;
         for (Batch batch : group) {
@@ -155,6 +156,7 @@ final class JournalWriter implements AutoCloseable {
                 copy.append('\n');
             }
             outbox.addAll(batch.actions);
+            receipts.addAll(batch.receipts);
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -168,6 +170,9 @@ final class JournalWriter implements AutoCloseable {
                 }
                 if (!counts.isEmpty()) {
                     addCounts(c, counts);
+                }
+                if (!receipts.isEmpty()) {
+                    markReceipts(c, receipts);
                 }
                 if (cursor > 0) {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE journey_cursor SET seq = GREATEST(seq, ?) WHERE id = 1")) {
@@ -219,6 +224,26 @@ final class JournalWriter implements AutoCloseable {
             ps.setArray(5, c.createArrayOf("text", reasons));
             ps.setArray(6, c.createArrayOf("int8", values));
             ps.executeUpdate();
+        }
+    }
+
+    /** Sets each receipt's time on its outbox row unless an earlier one set it already. */
+    private static void markReceipts(Connection c, List<Batch.Receipt> receipts) throws SQLException {
+        for (Batch.Outcome kind : Batch.Outcome.values()) {
+            List<Batch.Receipt> ofKind = receipts.stream().filter(r -> r.kind() == kind).toList();
+            if (ofKind.isEmpty()) {
+                continue;
+            }
+            // kind.column comes from the enum, never from input
+            try (PreparedStatement ps = c.prepareStatement("UPDATE journey_outbox o SET " + kind.column + " = r.at "
+                    + "FROM (SELECT id, tenant, min(at) AS at FROM unnest(?::text[], ?::int[], ?::bigint[]) AS u(id, tenant, at) "
+                    + "GROUP BY id, tenant) r WHERE o.action_id = r.id AND o.tenant_id = r.tenant AND o.type = 'message' "
+                    + "AND (o." + kind.column + " IS NULL OR o." + kind.column + " > r.at)")) {
+                ps.setArray(1, c.createArrayOf("text", ofKind.stream().map(Batch.Receipt::actionId).toArray()));
+                ps.setArray(2, c.createArrayOf("int4", ofKind.stream().map(Batch.Receipt::tenant).toArray()));
+                ps.setArray(3, c.createArrayOf("int8", ofKind.stream().map(Batch.Receipt::at).toArray()));
+                ps.executeUpdate();
+            }
         }
     }
 

@@ -9,8 +9,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Per journey and node: entered, waiting, passed, converted, exited (by reason), actions by outcome
- * and suppressions by reason. Counted from the per-node counts and the outbox, both written with the
+ * Per journey and node: entered, waiting, passed, converted, exited (by reason), actions by outcome,
+ * suppressions by reason, and what became of the messages sent (delivered, opened, clicked). Counted from the per-node counts and the outbox, both written with the
  * journal, so reports survive restarts and agree with what was durable; "waiting" is the live count
  * from the runtime.
  */
@@ -19,10 +19,20 @@ class JourneyReports {
 
     /** One node's figures. */
     record NodeReport(String node, long reached, long waiting, long passed, long converted, Map<String, Long> exited,
-            Map<String, Long> actions, Map<String, Long> suppressed) {}
+            Map<String, Long> actions, Map<String, Long> suppressed, Receipts receipts) {}
+
+    /** Of the messages sent: how many were delivered, opened and clicked (each message counted once). */
+    record Receipts(long delivered, long opened, long clicked) {
+        static final Receipts NONE = new Receipts(0, 0, 0);
+
+        Receipts plus(Receipts other) {
+            return new Receipts(delivered + other.delivered, opened + other.opened, clicked + other.clicked);
+        }
+    }
 
     record Report(int journey, long entered, long active, long converted, Map<String, Long> exited, double conversionRate,
-            long sends, Map<String, Long> suppressed, List<NodeReport> nodes) {}
+            long sends, Receipts receipts, double openRate, double clickRate, Map<String, Long> suppressed,
+            List<NodeReport> nodes) {}
 
     /** An action from the outbox. */
     record ActionView(String actionId, String node, String person, String type, String status, @Nullable String reason,
@@ -79,17 +89,30 @@ class JourneyReports {
                         sends[0] += n;
                     }
                 });
+        Map<String, Receipts> receipts = new TreeMap<>();
+        jdbc.sql("SELECT node, count(delivered_at), count(opened_at), count(clicked_at) FROM journey_outbox "
+                        + "WHERE tenant_id = ? AND journey_id = ? AND type = 'message' AND status = 'DONE' GROUP BY node")
+                .params(tenant, journey)
+                .query(rs -> {
+                    receipts.put(rs.getString(1), new Receipts(rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                });
+        Receipts allReceipts = receipts.values().stream().reduce(Receipts.NONE, Receipts::plus);
         List<NodeReport> perNode = nodes.entrySet().stream().map(e -> {
             String node = e.getKey();
             long wait = waiting.getOrDefault(node, 0L);
             Map<String, Long> ended = exitedAt.getOrDefault(node, Map.of());
             long endedHere = ended.values().stream().mapToLong(Long::longValue).sum() + e.getValue()[1];
             return new NodeReport(node, e.getValue()[0], wait, Math.max(0, e.getValue()[0] - wait - endedHere), e.getValue()[1],
-                    ended, actions.getOrDefault(node, Map.of()), suppressedAt.getOrDefault(node, Map.of()));
+                    ended, actions.getOrDefault(node, Map.of()), suppressedAt.getOrDefault(node, Map.of()),
+                    receipts.getOrDefault(node, Receipts.NONE));
         }).toList();
         long active = waiting.values().stream().mapToLong(Long::longValue).sum();
         return new Report(journey, totals[0], active, totals[1], exited, totals[0] == 0 ? 0 : (double) totals[1] / totals[0],
-                sends[0], suppressed, perNode);
+                sends[0], allReceipts, rate(allReceipts.opened(), sends[0]), rate(allReceipts.clicked(), sends[0]), suppressed, perNode);
+    }
+
+    private static double rate(long part, long whole) {
+        return whole == 0 ? 0 : (double) part / whole;
     }
 
     List<ActionView> actions(int tenant, int journey, int limit) {

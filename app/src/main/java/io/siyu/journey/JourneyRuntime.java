@@ -188,7 +188,14 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
 
     private void handle(TenantState state, Event event, int person) {
         JourneyBook book = books.get(state.tenant());
-        if (book == null || event.kind() != EventKind.TRACK || !book.interestedIn(event.name())) {
+        if (book == null || event.kind() != EventKind.TRACK) {
+            return;
+        }
+        Batch.Outcome receipt = RECEIPTS.get(event.name());
+        if (receipt != null) {
+            receipt(state.tenant(), event, receipt);
+        }
+        if (!book.interestedIn(event.name())) {
             return;
         }
         JsonNode properties = event.properties().length == 0 ? json.createObjectNode() : json.readTree(event.properties());
@@ -197,6 +204,29 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
         batch.eventSeq = event.seq();
         book.onEvent(event.name(), lookup, stringMap(properties), person, event.receivedAt(), new TenantLens(state), batch);
         writer.submit(batch);
+    }
+
+    /** The channel's receipts, by the report figure they feed. */
+    private static final Map<String, Batch.Outcome> RECEIPTS = Map.of("Message Delivered", Batch.Outcome.DELIVERED,
+            "Message Opened", Batch.Outcome.OPENED, "Message Clicked", Batch.Outcome.CLICKED);
+
+    /**
+     * A receipt for a message this tenant's journeys sent (its message id is the action id, which
+     * starts with {@code j<tenant>-}) is marked on the outbox row for the report; others are not ours.
+     */
+    private void receipt(int tenant, Event event, Batch.Outcome kind) {
+        if (event.properties().length == 0) {
+            return;
+        }
+        JsonNode messageId = json.readTree(event.properties()).get("message_id");
+        if (messageId == null || !messageId.isString() || !messageId.stringValue().startsWith("j" + tenant + "-")
+                || messageId.stringValue().length() > 100) {
+            return;
+        }
+        Batch batch = new Batch();
+        batch.receipts.add(new Batch.Receipt(tenant, messageId.stringValue(), kind, event.timestamp()));
+        writer.submit(batch);
+        meters.counter("siyu.journey.message.receipts", "kind", kind.name().toLowerCase(java.util.Locale.ROOT)).increment();
     }
 
     @Override

@@ -88,6 +88,42 @@ class JourneyApiTest extends JourneyTestBase {
     }
 
     @Test
+    void reportCountsEachSentMessageDeliveredOpenedAndClickedOnceFromTheChannelsReceipts() {
+        Brand brand = brandWithoutQuietHours();
+        Brand other = brandWithoutQuietHours();
+        identify(brand, "r1", "{\"name\":\"小红\"}");
+        identify(brand, "r2", "{\"name\":\"小蓝\"}");
+        int id = publish(brand, API_JOURNEY.formatted("receipts", "once"));
+        enter(brand, id, "user_id:r1");
+        enter(brand, id, "user_id:r2");
+        settle(brand);
+        String first = performedFor(brand, "message", personId(brand, "r1")).getFirst().actionId();
+        String second = performedFor(brand, "message", personId(brand, "r2")).getFirst().actionId();
+        // the channel reports receipts as events whose message_id is the journey's action id
+        track(brand, "r1", "Message Delivered", "{\"message_id\":\"" + first + "\",\"channel\":\"wecom\"}");
+        track(brand, "r1", "Message Opened", "{\"message_id\":\"" + first + "\",\"channel\":\"wecom\"}");
+        track(brand, "r1", "Message Opened", "{\"message_id\":\"" + first + "\",\"channel\":\"wecom\"}");
+        track(brand, "r1", "Message Clicked", "{\"message_id\":\"" + first + "\",\"channel\":\"wecom\",\"url\":\"https://shop.example.cn/\"}");
+        track(brand, "r2", "Message Delivered", "{\"message_id\":\"" + second + "\",\"channel\":\"wecom\"}");
+        // not this brand's journeys: another tenant's id, a made-up id, a hostile one
+        track(brand, "r2", "Message Opened", "{\"message_id\":\"j" + other.tenant().id().value() + "-1-1-1-1\",\"channel\":\"wecom\"}");
+        track(brand, "r2", "Message Opened", "{\"message_id\":\"nope\",\"channel\":\"wecom\"}");
+        track(brand, "r2", "Message Clicked", "{\"message_id\":\"" + second + "' OR '1'='1\",\"channel\":\"wecom\"}");
+        settle(brand);
+        JsonNode report = report(brand, id);
+        assertThat(report.path("sends").asLong()).isEqualTo(2);
+        assertThat(report.path("receipts").path("delivered").asLong()).isEqualTo(2);
+        assertThat(report.path("receipts").path("opened").asLong()).as("two opens of one message are one").isEqualTo(1);
+        assertThat(report.path("receipts").path("clicked").asLong()).isEqualTo(1);
+        assertThat(report.path("openRate").asDouble()).isEqualTo(0.5);
+        assertThat(report.path("clickRate").asDouble()).isEqualTo(0.5);
+        JsonNode hello = FlowNodes.node(report, "hello").path("receipts");
+        assertThat(hello.path("delivered").asLong()).isEqualTo(2);
+        assertThat(hello.path("opened").asLong()).isEqualTo(1);
+        assertThat(FlowNodes.node(report, "wait").path("receipts").path("opened").asLong()).isZero();
+    }
+
+    @Test
     void apiEntryFollowsLifecycleEntryRulesAndVersions() {
         Brand brand = brandWithoutQuietHours();
         identify(brand, "a1", "{\"name\":\"阿花\"}");

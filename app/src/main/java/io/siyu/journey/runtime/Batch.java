@@ -18,7 +18,22 @@ public final class Batch implements JournalSink {
     public record Action(int tenant, String actionId, int journey, int version, String node, int person, String type,
             Map<String, String> parameters, Map<String, Object> context, long notBefore) {}
 
+    /** What became of a message a journey sent: {@code kind} is delivered, opened or clicked. */
+    public record Receipt(int tenant, String actionId, Outcome kind, long at) {}
+
+    /** The receipts a journey report counts, each the column it fills. */
+    public enum Outcome {
+        DELIVERED("delivered_at"), OPENED("opened_at"), CLICKED("clicked_at");
+
+        public final String column;
+
+        Outcome(String column) {
+            this.column = column;
+        }
+    }
+
     public final List<Step> steps = new ArrayList<>();
+    public final List<Receipt> receipts = new ArrayList<>();
     public final List<Action> actions = new ArrayList<>();
     /** The highest event sequence whose consequences this batch holds; -1 when none. */
     public long eventSeq = -1;
@@ -37,6 +52,6 @@ public final class Batch implements JournalSink {
     }
 
     public boolean isEmpty() {
-        return steps.isEmpty() && actions.isEmpty() && eventSeq < 0;
+        return steps.isEmpty() && actions.isEmpty() && receipts.isEmpty() && eventSeq < 0;
     }
 }
