@@ -6,8 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.roaringbitmap.ArrayContainer;
 import org.roaringbitmap.BitmapContainer;
 import org.roaringbitmap.Container;
@@ -23,9 +21,7 @@ import org.roaringbitmap.RoaringBitmap;
  * chunk of every operand is loaded once into 1,024 words and the whole expression runs word by
  * word into one buffer, which is then popcounted against the live people; an {@code and} whose
  * chunk is already empty skips its remaining operands. Chunks are independent, so large tenants
- * split them between the calling thread and a helper per extra core. The operands are only read:
- * callers run this on the partition thread, which waits for the helpers, so no writer can run
- * meanwhile.
+ * split them between the calling thread and the {@link Cores}.
  */
 final class BitmapCount {
 
@@ -49,7 +45,7 @@ final class BitmapCount {
     /** How many of {@code people} the expression holds for. */
     static long count(Node expression, RoaringBitmap people) {
         int[] keys = keysOf(people);
-        int threads = keys.length < PARALLEL_FROM_CHUNKS ? 1 : Helpers.THREADS + 1;
+        int threads = keys.length < PARALLEL_FROM_CHUNKS ? 1 : Cores.HELPERS + 1;
         if (threads == 1) {
             return new Pass(expression, people).count(keys, 0, keys.length);
         }
@@ -58,7 +54,7 @@ final class BitmapCount {
         for (int t = 1; t < threads; t++) {
             int from = Math.min(keys.length, t * share);
             int to = Math.min(keys.length, from + share);
-            others.add(CompletableFuture.supplyAsync(() -> new Pass(expression, people).count(keys, from, to), Helpers.POOL));
+            others.add(CompletableFuture.supplyAsync(() -> new Pass(expression, people).count(keys, from, to), Cores.POOL));
         }
         long total = new Pass(expression, people).count(keys, 0, Math.min(keys.length, share));
         for (CompletableFuture<Long> other : others) {
@@ -190,15 +186,5 @@ final class BitmapCount {
             }
             return buffers.get(depth);
         }
-    }
-
-    /** Helper threads, one per core beyond the caller's; daemons, so they never hold the JVM up. */
-    private static final class Helpers {
-        static final int THREADS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
-        static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, THREADS), runnable -> {
-            Thread thread = new Thread(runnable, "siyu-segment-count");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 }

@@ -386,6 +386,9 @@ final class Columns {
     // ---------------------------------------------------------------- scans
 
     /** Filters candidates by one predicate. */
+    /** Candidates from which a long-column scan is split across cores; tests lower it to split small data. */
+    static volatile long parallelFrom = 1L << 20;
+
     /**
      * A writer that collects each 65,536-person chunk in one reused bitmap and converts it when the
      * chunk is done. The default writer grows an array per chunk from 16 values, and copying those
@@ -567,32 +570,54 @@ final class Columns {
             return lo;
         }
 
+        /**
+         * Large candidate sets are split at their middle member: the upper half runs on a helper
+         * core with its own answer cache, the lower half here.
+         */
         @Override
         RoaringBitmap filter(RoaringBitmap candidates) {
+            long n = candidates.getLongCardinality();
+            if (n < parallelFrom || Cores.HELPERS == 0) {
+                return filter(candidates, 0, Long.MAX_VALUE, keys, answers);
+            }
+            int middle = candidates.select((int) (n / 2));
+            java.util.concurrent.CompletableFuture<RoaringBitmap> upper = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> filter(candidates, middle, Long.MAX_VALUE, new long[SLOTS], new byte[SLOTS]), Cores.POOL);
+            RoaringBitmap lower = filter(candidates, 0, middle, keys, answers);
+            lower.or(upper.join());
+            return lower;
+        }
+
+        /** The candidates in [from, to) for whom the predicate holds. */
+        private RoaringBitmap filter(RoaringBitmap candidates, int from, long to, long[] keys, byte[] answers) {
             long[] values = this.values;
             boolean times = kind == ValueKind.TIME || kind == ValueKind.DAYS_SINCE;
             long missing = times ? MISSING : 0;
             boolean days = kind == ValueKind.DAYS_SINCE;
             long[] interval = this.interval;
-            long from = interval == null ? 1 : interval[0];
-            long to = interval == null ? 0 : interval[1];
+            long low = interval == null ? 1 : interval[0];
+            long high = interval == null ? 0 : interval[1];
             long domain = interval == null ? -1 : this.domain;
             RoaringBitmapWriter<RoaringBitmap> out = writer();
             int[] batch = new int[BATCH];
             BatchIterator it = candidates.getBatchIterator();
+            it.advanceIfNeeded(from);
             while (it.hasNext()) {
                 int n = it.nextBatch(batch);
                 for (int i = 0; i < n; i++) {
                     int p = batch[i];
+                    if (p >= to) {
+                        return out.get();
+                    }
                     long value = p < values.length ? values[p] : missing;
                     if (days && value != MISSING) {
                         value = Math.floorDiv(now - value, DAY_MS);
                     }
                     boolean holds;
                     if (value >= -domain && value <= domain) {
-                        holds = value >= from && value <= to; // a missing time is outside every domain
+                        holds = value >= low && value <= high; // a missing time is outside every domain
                     } else {
-                        holds = cached(value);
+                        holds = cached(value, keys, answers);
                     }
                     if (holds) {
                         out.add(p);
@@ -602,7 +627,7 @@ final class Columns {
             return out.get();
         }
 
-        private boolean cached(long value) {
+        private boolean cached(long value, long[] keys, byte[] answers) {
             int slot = (int) (value ^ value >>> 29) & (SLOTS - 1);
             byte answer = keys[slot] == value ? answers[slot] : 0;
             if (answer == 0) {
