@@ -46,6 +46,7 @@ class KfOutbox implements ConversationOutbound, DisposableBean {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Map<TenantId, ReentrantLock> sending = new ConcurrentHashMap<>();
+    private final Map<UUID, Boolean> wecomChats = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("siyu-wecom-kf-send-", 0).factory());
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("siyu-wecom-kf-retry").factory());
 
@@ -64,8 +65,8 @@ class KfOutbox implements ConversationOutbound, DisposableBean {
         if (!message.sender().equals("bot") && !message.sender().equals("agent")) {
             return;
         }
-        if (store.chat(conversation).isEmpty()) {
-            return; // not a WeCom conversation
+        if (!isWeComChat(conversation)) {
+            return;
         }
         store.enqueue(tenant, conversation, message.seq(), message.text(), clock.instant());
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -78,6 +79,22 @@ class KfOutbox implements ConversationOutbound, DisposableBean {
         } else {
             flushLater(tenant);
         }
+    }
+
+    /**
+     * Whether replies of this conversation go to WeCom; remembered, since a conversation never
+     * changes channel and the question is asked on every bot reply of every channel.
+     */
+    private boolean isWeComChat(UUID conversation) {
+        Boolean known = wecomChats.get(conversation);
+        if (known == null) {
+            known = store.chat(conversation).isPresent();
+            if (wecomChats.size() >= 100_000) {
+                wecomChats.clear();
+            }
+            wecomChats.put(conversation, known);
+        }
+        return known;
     }
 
     void flushLater(TenantId tenant) {

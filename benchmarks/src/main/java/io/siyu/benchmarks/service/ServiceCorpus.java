@@ -87,9 +87,10 @@ public final class ServiceCorpus {
         TrainingData data = TrainingData.bundled();
         FaqIndex faq = new FaqIndex(data.train().stream().map(e -> new FaqIndex.Entry(e.intent(), e.text())).toList());
         Answers faqAnswers = (tenant, question, intent) -> {
-            List<FaqIndex.Hit> hits = faq.search(question, 3);
+            FaqIndex.Question q = FaqIndex.question(question);
+            List<FaqIndex.Hit> hits = faq.search(q, 3);
             for (FaqIndex.Hit hit : hits) {
-                double confidence = FaqIndex.confidence(question, hit.text());
+                double confidence = faq.confidence(q, hit);
                 if (confidence >= 0.3) {
                     return Optional.of(new Answers.Answer("FAQ answer for " + hit.key(), confidence, "faq"));
                 }
