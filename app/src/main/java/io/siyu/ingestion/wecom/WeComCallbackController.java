@@ -4,6 +4,7 @@ import io.siyu.ingestion.RequestBodies;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siyu.ingestion.Intake;
+import io.siyu.ingestion.WeComServiceCallbacks;
 import io.siyu.ingestion.wecom.CallbackEvents.Translation;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.NotFound;
@@ -11,9 +12,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 import me.chanjar.weixin.cp.bean.message.WxCpXmlMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,6 +35,10 @@ import org.springframework.web.bind.annotation.RestController;
  * carry ids derived from the callback, so a retry is applied once. A callback whose events break
  * their schema is still answered {@code success}: a retry would break it again, and the quarantine
  * keeps it with the reason.
+ *
+ * <p>A WeCom Customer Service (微信客服) {@code kf_msg_or_event} callback only announces waiting
+ * messages; it is handed to the {@link WeComServiceCallbacks} bean (the customer-service module),
+ * which pulls them.
  */
 @RestController
 @RequestMapping("/wecom/callback/{tenantSlug}")
@@ -40,15 +47,20 @@ class WeComCallbackController {
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final Logger log = LoggerFactory.getLogger(WeComCallbackController.class);
     private static final MediaType TEXT = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
+    static final String KF_EVENT = "kf_msg_or_event";
+    private static final Pattern KF_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern KF_TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final WeComApps apps;
     private final Intake intake;
     private final MeterRegistry meters;
+    private final ObjectProvider<WeComServiceCallbacks> customerService;
 
-    WeComCallbackController(WeComApps apps, Intake intake, MeterRegistry meters) {
+    WeComCallbackController(WeComApps apps, Intake intake, MeterRegistry meters, ObjectProvider<WeComServiceCallbacks> customerService) {
         this.apps = apps;
         this.intake = intake;
         this.meters = meters;
+        this.customerService = customerService;
     }
 
     /** URL verification (验证URL有效性): answers the decrypted echostr. */
@@ -76,6 +88,10 @@ class WeComCallbackController {
         } catch (RuntimeException e) {
             throw new InvalidInput("Encrypt", "xml", "the decrypted callback is not a WeCom message: " + e.getClass().getSimpleName());
         }
+        if ("event".equals(callback.getMsgType()) && KF_EVENT.equals(callback.getEvent())) {
+            kfMessagesWaiting(registration, callback);
+            return ResponseEntity.ok().contentType(TEXT).body("success");
+        }
         switch (CallbackEvents.translate(app.corpId(), callback)) {
             case Translation.Events events -> {
                 if (!events.messages().isEmpty()) {
@@ -91,6 +107,25 @@ class WeComCallbackController {
             }
         }
         return ResponseEntity.ok().contentType(TEXT).body("success");
+    }
+
+    /** 微信客服: checks the two fields WeCom sends and hands them over; without a customer-service module it is ignored. */
+    private void kfMessagesWaiting(WeComApps.Registration registration, WxCpXmlMessage callback) {
+        String openKfId = callback.getOpenKfId();
+        String token = callback.getToken();
+        if (openKfId == null || !KF_ID.matcher(openKfId).matches()) {
+            throw new InvalidInput("OpenKfId", "pattern", "OpenKfId must be 1–64 letters, digits, '-' or '_'");
+        }
+        if (token == null || !KF_TOKEN.matcher(token).matches()) {
+            throw new InvalidInput("Token", "pattern", "Token must be 1–128 letters, digits, '-' or '_'");
+        }
+        WeComServiceCallbacks target = customerService.getIfAvailable();
+        if (target == null) {
+            count(KF_EVENT, "ignored");
+            return;
+        }
+        target.messagesWaiting(registration.tenant(), registration.app().corpId(), openKfId, token);
+        count(KF_EVENT, "applied");
     }
 
     /** One answer for an unknown slug and an unconfigured tenant: the URL does not reveal which tenants exist. */

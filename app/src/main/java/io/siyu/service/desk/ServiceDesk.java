@@ -59,6 +59,7 @@ public class ServiceDesk {
     private final ConversationStreams streams;
     private final ProfileDirectory profiles;
     private final ObjectProvider<ContentGate> contentGate;
+    private final List<ConversationOutbound> outbound;
     private final Clock clock;
     private final String vipTag;
     private final MeterRegistry meters;
@@ -67,8 +68,9 @@ public class ServiceDesk {
     private final DistributionSummary csat;
 
     ServiceDesk(LanguageUnderstanding nlu, Bot bot, Conversations conversations, Tickets tickets, Agents agents, ServiceEvents events,
-            ConversationStreams streams, ProfileDirectory profiles, ObjectProvider<ContentGate> contentGate, Clock clock,
-            MeterRegistry meters, @Value("${siyu.service.vip-tag:vip}") String vipTag) {
+            ConversationStreams streams, ProfileDirectory profiles, ObjectProvider<ContentGate> contentGate,
+            ObjectProvider<ConversationOutbound> outbound, Clock clock, MeterRegistry meters,
+            @Value("${siyu.service.vip-tag:vip}") String vipTag) {
         this.nlu = nlu;
         this.bot = bot;
         this.conversations = conversations;
@@ -78,6 +80,7 @@ public class ServiceDesk {
         this.streams = streams;
         this.profiles = profiles;
         this.contentGate = contentGate;
+        this.outbound = outbound.orderedStream().toList();
         this.clock = clock;
         this.vipTag = vipTag;
         this.meters = meters;
@@ -130,7 +133,7 @@ public class ServiceDesk {
                     Map.of("order_number", request.orderNumber(), "reason", request.reason()), u);
             reply = reply + "（工单号 / ticket #" + ticket + "）";
         }
-        int replySeq = say(id, "bot", null, reply, now);
+        int replySeq = say(tenant, id, "bot", null, reply, now);
         if (outcome instanceof Outcome.HandOff handOff) {
             ticket = openTicket(tenant, conversation, "handoff", handOff.queue(), handOff.reason(), handOff.priority(), Map.of(), u);
             owner = "human";
@@ -228,7 +231,7 @@ public class ServiceDesk {
             return 0;
         }
         conversations.lock(tenant, ticket.conversationId());
-        return say(ticket.conversationId(), "agent", agent, text, now);
+        return say(tenant, ticket.conversationId(), "agent", agent, text, now);
     }
 
     @Transactional
@@ -243,7 +246,7 @@ public class ServiceDesk {
             if (tickets.openFor(tenant, ticket.conversationId()).isEmpty()) {
                 conversations.setOwner(ticket.conversationId(), "bot", now);
             }
-            say(ticket.conversationId(), "system", null, "本次人工服务已结束，请为我们的服务打分（1–5 分）。/ Please rate this service from 1 to 5.", now);
+            say(tenant, ticket.conversationId(), "system", null, "本次人工服务已结束，请为我们的服务打分（1–5 分）。/ Please rate this service from 1 to 5.", now);
         }
         events.record(tenant, ticket.person(), "Ticket Closed", "svc-ticket-closed-" + tenant.value() + "-" + ticketId,
                 Map.of("ticket_id", Long.toString(ticketId), "queue", ticket.queue()));
@@ -268,9 +271,13 @@ public class ServiceDesk {
         }
     }
 
-    private int say(UUID conversation, String sender, @Nullable String agent, String text, Instant now) {
+    private int say(TenantId tenant, UUID conversation, String sender, @Nullable String agent, String text, Instant now) {
         int seq = conversations.append(conversation, sender, agent, text, null, null, null, null, null, now);
-        streams.publish(conversation, new Message(seq, sender, agent, text, null, null, null, null, now));
+        Message message = new Message(seq, sender, agent, text, null, null, null, null, now);
+        streams.publish(conversation, message);
+        for (ConversationOutbound channel : outbound) {
+            channel.said(tenant, conversation, message);
+        }
         return seq;
     }
 

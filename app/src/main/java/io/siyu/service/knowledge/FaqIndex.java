@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
@@ -12,11 +13,13 @@ import org.apache.lucene.analysis.cjk.CJKAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -31,40 +34,76 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * examples), BM25-ranked. Text is normalised first (traditional → simplified, width, case), then
  * the CJK analyzer makes overlapping bigrams of Han characters and words of Latin text; queries
  * are expanded with {@link Synonyms}. Immutable once built; searching is thread-safe.
+ *
+ * <p>Only the inverted index lives in Lucene. Keys, texts and each text's bigram sets are kept in
+ * arrays by entry number (a doc value maps Lucene's doc id to it), so a hit costs no stored-field
+ * decompression and {@link #confidence(Question, Hit)} no re-analysis of the text: on the bot's
+ * reply path those two were most of the time and allocation.
  */
 public final class FaqIndex {
 
     /** One indexed text and the key it answers for (an FAQ id, or a label). */
     public record Entry(String key, String text) {}
 
-    public record Hit(String key, String text, double score) {}
+    /** {@code entry} is the entry's position in the list the index was built from. */
+    public record Hit(String key, String text, double score, int entry) {}
+
+    /** A query's bigrams, plain and synonym-expanded, computed once for all the hits it is compared with. */
+    public record Question(String normalised, Set<String> bigrams, Set<String> expanded) {}
 
     private static final int MAX_QUERY_TERMS = 256;
 
     private final Analyzer analyzer = new CJKAnalyzer(CharArraySet.EMPTY_SET);
     private final IndexSearcher searcher;
+    private final Entry[] entries;
+    private final Set<?>[] bigrams;
+    private final Set<?>[] expanded;
+    private final int[] entryOfDoc;
 
     public FaqIndex(List<Entry> entries) {
+        this.entries = entries.toArray(Entry[]::new);
+        this.bigrams = new Set<?>[this.entries.length];
+        this.expanded = new Set<?>[this.entries.length];
         ByteBuffersDirectory directory = new ByteBuffersDirectory();
         try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzer))) {
-            for (Entry entry : entries) {
+            for (int i = 0; i < this.entries.length; i++) {
+                String normalised = TextNormaliser.normalise(this.entries[i].text());
+                bigrams[i] = Bigrams.of(this.entries[i].text());
+                expanded[i] = Bigrams.of(Synonyms.expand(normalised));
                 Document doc = new Document();
-                doc.add(new StoredField("key", entry.key()));
-                doc.add(new StoredField("raw", entry.text()));
-                doc.add(new TextField("text", TextNormaliser.normalise(entry.text()), Field.Store.NO));
+                doc.add(new NumericDocValuesField("entry", i));
+                doc.add(new TextField("text", normalised, Field.Store.NO));
                 writer.addDocument(doc);
             }
             writer.commit();
             searcher = new IndexSearcher(DirectoryReader.open(directory));
+            entryOfDoc = new int[searcher.getIndexReader().maxDoc()];
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                NumericDocValues values = leaf.reader().getNumericDocValues("entry");
+                for (int doc = 0; values != null && doc < leaf.reader().maxDoc(); doc++) {
+                    if (values.advanceExact(doc)) {
+                        entryOfDoc[leaf.docBase + doc] = (int) values.longValue();
+                    }
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    public static Question question(String query) {
+        String normalised = TextNormaliser.normalise(query);
+        return new Question(normalised, Bigrams.of(query), Bigrams.of(Synonyms.expand(normalised)));
+    }
+
     public List<Hit> search(String query, int limit) {
+        return search(question(query), limit);
+    }
+
+    public List<Hit> search(Question question, int limit) {
         BooleanQuery.Builder builder = new BooleanQuery.Builder();
         int terms = 0;
-        try (TokenStream tokens = analyzer.tokenStream("text", Synonyms.expand(TextNormaliser.normalise(query)))) {
+        try (TokenStream tokens = analyzer.tokenStream("text", Synonyms.expand(question.normalised()))) {
             CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
             tokens.reset();
             while (tokens.incrementToken() && terms < MAX_QUERY_TERMS) {
@@ -82,8 +121,8 @@ public final class FaqIndex {
             TopDocs top = searcher.search(builder.build(), limit);
             List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
             for (ScoreDoc sd : top.scoreDocs) {
-                Document doc = searcher.storedFields().document(sd.doc);
-                hits.add(new Hit(doc.get("key"), doc.get("raw"), sd.score));
+                int entry = entryOfDoc[sd.doc];
+                hits.add(new Hit(entries[entry].key(), entries[entry].text(), sd.score, entry));
             }
             return hits;
         } catch (IOException e) {
@@ -97,15 +136,27 @@ public final class FaqIndex {
      * counted in character bigrams. BM25 ranks; this decides whether the best hit is good enough.
      */
     public static double confidence(String query, String text) {
-        var q = Bigrams.of(query);
-        var d = Bigrams.of(text);
-        if (q.isEmpty() || d.isEmpty()) {
+        String normalisedText = TextNormaliser.normalise(text);
+        return confidence(question(query), Bigrams.of(text), Bigrams.of(Synonyms.expand(normalisedText)));
+    }
+
+    /** {@link #confidence(String, String)} of a hit of this index, from the bigrams computed when it was built. */
+    public double confidence(Question question, Hit hit) {
+        return confidence(question, bigrams[hit.entry()], expanded[hit.entry()]);
+    }
+
+    private static double confidence(Question q, Set<?> d, Set<?> dExpanded) {
+        if (q.bigrams().isEmpty() || d.isEmpty()) {
             return 0;
         }
-        var qExpanded = Bigrams.of(Synonyms.expand(TextNormaliser.normalise(query)));
-        var dExpanded = Bigrams.of(Synonyms.expand(TextNormaliser.normalise(text)));
-        double docCovered = d.stream().filter(qExpanded::contains).count() / (double) d.size();
-        double queryCovered = q.stream().filter(dExpanded::contains).count() / (double) q.size();
-        return Math.sqrt(docCovered * queryCovered);
+        int docCovered = 0;
+        for (Object gram : d) {
+            docCovered += q.expanded().contains(gram) ? 1 : 0;
+        }
+        int queryCovered = 0;
+        for (String gram : q.bigrams()) {
+            queryCovered += dExpanded.contains(gram) ? 1 : 0;
+        }
+        return Math.sqrt(docCovered / (double) d.size() * (queryCovered / (double) q.bigrams().size()));
     }
 }

@@ -5,19 +5,41 @@ import io.siyu.platform.TenantId;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** FAQ rows in PostgreSQL (the index is rebuilt from here), plus the unanswered questions. */
+/**
+ * FAQ rows in PostgreSQL (the index is rebuilt from here), plus the unanswered questions. Hits are
+ * counted in memory and added to the rows every {@code siyu.service.faq-hit-flush} (and at
+ * shutdown): an UPDATE per answer would put a database round trip, and a row lock held until the
+ * conversation's transaction ends, on every bot reply that a popular FAQ answers. Reads add the
+ * hits not yet written, so the count is exact while the process lives; a crash loses at most one
+ * interval of hits.
+ */
 @Repository
-class Faqs {
+class Faqs implements DisposableBean {
 
     record Faq(long id, String question, String answer, List<String> alternates, long hits) {}
 
-    private final JdbcClient jdbc;
+    private static final Logger log = LoggerFactory.getLogger(Faqs.class);
 
-    Faqs(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final Map<Long, LongAdder> unwrittenHits = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("siyu-faq-hits").factory());
+
+    Faqs(JdbcClient jdbc, @Value("${siyu.service.faq-hit-flush:10s}") java.time.Duration every) {
         this.jdbc = jdbc;
+        flusher.scheduleWithFixedDelay(this::flushSafely, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     long create(TenantId tenant, String question, String answer, List<String> alternates, Instant now) {
@@ -50,7 +72,36 @@ class Faqs {
     }
 
     void hit(long id) {
-        jdbc.sql("UPDATE service_faqs SET hits = hits + 1 WHERE id = ?").param(id).update();
+        unwrittenHits.computeIfAbsent(id, k -> new LongAdder()).increment();
+    }
+
+    /** Adds the counted hits to the rows. */
+    void flushHits() {
+        for (Map.Entry<Long, LongAdder> e : unwrittenHits.entrySet()) {
+            long n = e.getValue().sumThenReset();
+            if (n > 0) {
+                try {
+                    jdbc.sql("UPDATE service_faqs SET hits = hits + ? WHERE id = ?").params(n, e.getKey()).update();
+                } catch (RuntimeException ex) {
+                    e.getValue().add(n); // written next time
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private void flushSafely() {
+        try {
+            flushHits();
+        } catch (RuntimeException e) {
+            log.warn("Writing FAQ hit counts failed; they are kept for the next flush", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        flusher.shutdownNow();
+        flushSafely();
     }
 
     List<String> unanswered(TenantId tenant, int limit) {
@@ -58,8 +109,10 @@ class Faqs {
                 .params(tenant.value(), limit).query(String.class).list();
     }
 
-    private static Faq faq(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Faq(rs.getLong("id"), rs.getString("question"), rs.getString("answer"),
-                List.of((String[]) rs.getArray("alternates").getArray()), rs.getLong("hits"));
+    private Faq faq(java.sql.ResultSet rs) throws java.sql.SQLException {
+        long id = rs.getLong("id");
+        LongAdder unwritten = unwrittenHits.get(id);
+        return new Faq(id, rs.getString("question"), rs.getString("answer"),
+                List.of((String[]) rs.getArray("alternates").getArray()), rs.getLong("hits") + (unwritten == null ? 0 : unwritten.sum()));
     }
 }

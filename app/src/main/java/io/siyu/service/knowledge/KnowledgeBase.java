@@ -1,5 +1,6 @@
 package io.siyu.service.knowledge;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siyu.action.ContentGate;
 import io.siyu.platform.InvalidInput;
@@ -33,18 +34,20 @@ public class KnowledgeBase implements Answers {
 
     private final Faqs faqs;
     private final Clock clock;
-    private final MeterRegistry meters;
     private final ObjectProvider<ContentGate> contentGate;
     private final Map<TenantId, Index> indexes = new ConcurrentHashMap<>();
     private final Map<TenantId, AtomicLong[]> counts = new ConcurrentHashMap<>();
+    private final Counter hits;
+    private final Counter misses;
 
     private record Index(FaqIndex lucene, Map<String, Faqs.Faq> byId) {}
 
     KnowledgeBase(Faqs faqs, Clock clock, MeterRegistry meters, ObjectProvider<ContentGate> contentGate) {
         this.faqs = faqs;
         this.clock = clock;
-        this.meters = meters;
         this.contentGate = contentGate;
+        this.hits = meters.counter("siyu.service.faq.lookups", "result", "hit");
+        this.misses = meters.counter("siyu.service.faq.lookups", "result", "miss");
     }
 
     @Override
@@ -52,22 +55,22 @@ public class KnowledgeBase implements Answers {
         AtomicLong[] c = counts.computeIfAbsent(tenant, t -> new AtomicLong[] {new AtomicLong(), new AtomicLong()});
         c[0].incrementAndGet();
         Index index = index(tenant);
-        List<FaqIndex.Hit> hits = index.lucene().search(question, 3);
+        FaqIndex.Question q = FaqIndex.question(question);
         FaqIndex.Hit best = null;
         double bestConfidence = 0;
-        for (FaqIndex.Hit hit : hits) {
-            double confidence = FaqIndex.confidence(question, hit.text());
+        for (FaqIndex.Hit hit : index.lucene().search(q, 3)) {
+            double confidence = index.lucene().confidence(q, hit);
             if (confidence > bestConfidence) {
                 best = hit;
                 bestConfidence = confidence;
             }
         }
         if (best == null || bestConfidence < THRESHOLD) {
-            meters.counter("siyu.service.faq.lookups", "result", "miss").increment();
+            misses.increment();
             return Optional.empty();
         }
         c[1].incrementAndGet();
-        meters.counter("siyu.service.faq.lookups", "result", "hit").increment();
+        hits.increment();
         Faqs.Faq faq = index.byId().get(best.key());
         faqs.hit(faq.id());
         return Optional.of(new Answer(faq.answer(), Math.round(bestConfidence * 1000) / 1000.0, "faq:" + faq.id()));

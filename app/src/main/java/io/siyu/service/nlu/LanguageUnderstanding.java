@@ -34,6 +34,9 @@ public final class LanguageUnderstanding {
         }
     }
 
+    /** Feature ids of the message being understood: 4 KB that every message used to allocate. */
+    private static final ThreadLocal<int[]> FEATURES = ThreadLocal.withInitial(() -> new int[Features.MAX_FEATURES]);
+
     private final IntentModel model;
     private final Catalogue catalogue;
     private final Clock clock;
@@ -74,7 +77,7 @@ public final class LanguageUnderstanding {
         String input = text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text;
         String normalised = TextNormaliser.normalise(input);
         List<Entity> entities = EntityExtractor.extract(normalised, ZonedDateTime.now(clock.withZone(zone)), catalogue);
-        int[] buffer = new int[Features.MAX_FEATURES];
+        int[] buffer = FEATURES.get();
         Sentiment sentiment = SentimentScorer.score(normalised);
         int count = Features.extract(normalised, entities, sentiment, buffer);
         IntentModel.Prediction prediction = model.predict(buffer, count);
