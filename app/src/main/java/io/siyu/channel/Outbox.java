@@ -178,6 +178,38 @@ public class Outbox {
                 .params(status.name(), error, entry.tenant().value(), entry.messageId()).update();
     }
 
+    /** Sent messages the remote knows by {@code reference} (Yunpian sid, WeChat msgid, e-mail Message-ID), in any tenant. */
+    List<Entry> byReference(String channel, String reference) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM message_outbox WHERE channel = ? AND provider_ref = ? AND status = 'SENT'")
+                .params(channel, reference).query(Outbox::entry).list();
+    }
+
+    /**
+     * Records what the remote reported after accepting a message: delivered ({@code error} null)
+     * or not. One delivery and one failure at most: a bounce may follow a relay's acceptance (which
+     * e-mail counts as delivered), nothing follows a failure, and repeats change nothing.
+     *
+     * @return false when the message had a report already
+     */
+    boolean reported(Entry entry, Instant at, @Nullable String error) {
+        return jdbc.sql("""
+                UPDATE message_outbox SET delivered_at = CASE WHEN CAST(? AS text) IS NULL THEN CAST(? AS timestamptz) END,
+                    delivery_error = ?
+                WHERE tenant_id = ? AND message_id = ? AND delivery_error IS NULL
+                    AND (delivered_at IS NULL OR CAST(? AS text) IS NOT NULL)""")
+                .params(error, Timestamp.from(at), error, entry.tenant().value(), entry.messageId(), error).update() > 0;
+    }
+
+    /** When the remote reported delivery, and why it did not deliver; nulls until a report came. */
+    record Report(@Nullable Instant deliveredAt, @Nullable String error) {}
+
+    Report report(TenantId tenant, String messageId) {
+        return jdbc.sql("SELECT delivered_at, delivery_error FROM message_outbox WHERE tenant_id = ? AND message_id = ?")
+                .params(tenant.value(), messageId)
+                .query((rs, row) -> new Report(rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant(), rs.getString(2)))
+                .optional().orElse(new Report(null, null));
+    }
+
     /** Dead and failed messages of a tenant, newest first. */
     public List<Entry> deadLetters(TenantId tenant, @Nullable String channel, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM message_outbox WHERE tenant_id = ? AND status IN ('DEAD', 'FAILED')"

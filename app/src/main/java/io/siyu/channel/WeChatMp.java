@@ -39,6 +39,11 @@ final class WeChatMp implements ChannelProvider {
         return "wechat-mp";
     }
 
+    /** For the account's server callbacks: signature check, decryption with the account's settings. */
+    WxMpService service() {
+        return service;
+    }
+
     @Override
     public Delivery send(OutgoingMessage message) {
         MpMessage mp;
