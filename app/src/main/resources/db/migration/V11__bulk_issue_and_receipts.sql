@@ -28,3 +28,15 @@ ALTER TABLE message_outbox ADD COLUMN delivery_error text;
 -- receipts name the remote's id for a message (Yunpian sid, WeChat msgid); null until sent, so the
 -- decision path's inserts never touch this index
 CREATE INDEX message_outbox_provider_ref ON message_outbox (channel, provider_ref) WHERE provider_ref IS NOT NULL;
+
+-- Claims are group-committed: instead of flagging every new coupon row with the event it owes and
+-- clearing each flag again (a second version of every row), a batch of new coupons owes its events
+-- through one row here, written in the same transaction and deleted once the events are in the log.
+CREATE TABLE coupon_owed_batches (
+    id          bigserial PRIMARY KEY,
+    tenant_ids  int[] NOT NULL,
+    codes       text[] NOT NULL,
+    events      text[] NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    CHECK (cardinality(tenant_ids) = cardinality(codes) AND cardinality(codes) = cardinality(events))
+);
