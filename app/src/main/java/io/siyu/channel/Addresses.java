@@ -13,12 +13,14 @@ import org.springframework.stereotype.Component;
 /**
  * Where a person is reached on a channel. An explicit {@code to} parameter wins; then the action
  * context; then the profile. Phone numbers exist in the profile only as a hash and a mask, so SMS
- * needs the number in {@code to} or the context (e.g. from the triggering order event).
+ * needs the number in {@code to} or the context (e.g. from the triggering order event). The
+ * official account sends to the person's {@code openid} identity.
  */
 @Component
 class Addresses {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
+    private static final Pattern OPENID = Pattern.compile("[A-Za-z0-9_-]{6,64}");
     private static final Pattern PHONE = Pattern.compile("(\\+86)?1\\d{10}|\\+[1-9]\\d{6,14}");
 
     private final ProfileDirectory profiles;
@@ -37,6 +39,8 @@ class Addresses {
                     .or(() -> profile(tenant, person).flatMap(p -> valid(EMAIL, p.traits().get("email"))
                             .or(() -> identity(p, "email:"))));
             case "sms" -> valid(PHONE, parameters.get("to")).or(() -> valid(PHONE, context.get("phone")));
+            case "wechat-mp" -> valid(OPENID, parameters.get("to"))
+                    .or(() -> profile(tenant, person).flatMap(p -> identity(p, "openid:")));
             case "inapp" -> Optional.of(person.toString());
             case "webhook" -> Optional.ofNullable(parameters.get("endpoint")).filter(name -> endpoints.find(tenant, name).isPresent());
             case "wecom" -> welcomeCode(parameters, context).map(code -> WeCom.WELCOME + code)

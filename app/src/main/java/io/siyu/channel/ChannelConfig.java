@@ -29,6 +29,11 @@ public final class ChannelConfig {
         return value;
     }
 
+    /** The value, or null when the option is not set. */
+    public @org.jspecify.annotations.Nullable String optional(String option) {
+        return values.get(option);
+    }
+
     public int integer(String option) {
         try {
             return Integer.parseInt(get(option).trim());

@@ -22,6 +22,11 @@ import org.springframework.stereotype.Component;
  * cannot be told apart from one that did not, and a retry would put a second copy in a real inbox.
  * So only failures to connect are retried; everything after the connection is final (FAILED, in
  * the dead-letter list for an operator to replay).
+ *
+ * <p>Receipts: the relay's acceptance is recorded as Message Delivered (SMTP reports nothing
+ * later unless delivery fails). A failure comes back as a bounce to the envelope sender
+ * ({@code bounce-address}); with {@code bounce-imap-*} set, that mailbox is read and each DSN
+ * becomes a Message Failed event for the message whose Message-ID it quotes.
  */
 @Component
 class EmailChannel implements ChannelProviderFactory {
@@ -45,7 +50,15 @@ class EmailChannel implements ChannelProviderFactory {
                 ConfigOption.optional("username", "SMTP user; blank for an open relay", ""),
                 new ConfigOption("password", "SMTP password", false, true, null),
                 ConfigOption.optional("security", "none, starttls or tls", "none"),
-                ConfigOption.optional("timeout-ms", "connect and read timeout", "10000"));
+                ConfigOption.optional("timeout-ms", "connect and read timeout", "10000"),
+                ConfigOption.optional("bounce-address", "envelope sender (Return-Path) where bounces go, e.g. bounces@brand.cn; "
+                        + "blank: the from address", ""),
+                ConfigOption.optional("bounce-imap-host", "IMAP host of the bounce mailbox, read for delivery status notifications; "
+                        + "blank: bounces are not read", ""),
+                ConfigOption.optional("bounce-imap-port", "IMAP port: 993 (TLS) or 143", "993"),
+                ConfigOption.optional("bounce-imap-security", "tls or none", "tls"),
+                ConfigOption.optional("bounce-imap-username", "IMAP user of the bounce mailbox", ""),
+                new ConfigOption("bounce-imap-password", "IMAP password of the bounce mailbox", false, true, null));
     }
 
     @Override
@@ -65,8 +78,8 @@ class EmailChannel implements ChannelProviderFactory {
         props.put("mail.smtp.connectiontimeout", timeout);
         props.put("mail.smtp.timeout", timeout);
         props.put("mail.smtp.writetimeout", timeout);
-        String user = config.get("username");
-        if (!user.isBlank()) {
+        String user = config.optional("username");
+        if (user != null && !user.isBlank()) {
             sender.setUsername(user);
             sender.setPassword(config.get("password"));
             props.put("mail.smtp.auth", "true");
@@ -77,10 +90,24 @@ class EmailChannel implements ChannelProviderFactory {
             case "tls" -> props.put("mail.smtp.ssl.enable", "true");
             default -> throw new ChannelConfig.Invalid("siyu.channels.email.security must be none, starttls or tls");
         }
-        return new ChannelProvider() {
+        String bounceAddress = config.optional("bounce-address");
+        if (bounceAddress != null && !bounceAddress.isBlank()) {
+            try {
+                props.put("mail.smtp.from", new InternetAddress(bounceAddress, true).getAddress());
+            } catch (jakarta.mail.internet.AddressException e) {
+                throw new ChannelConfig.Invalid("siyu.channels.email.bounce-address is not an e-mail address: " + e.getMessage());
+            }
+        }
+        BounceMailbox mailbox = bounceMailbox(config);
+        final class Smtp implements ChannelProvider, BounceSource {
             @Override
             public String id() {
                 return "email";
+            }
+
+            @Override
+            public int pollBounces(BounceMailbox.Handler handler) throws Exception {
+                return mailbox == null ? 0 : mailbox.poll(handler);
             }
 
             @Override
@@ -98,7 +125,7 @@ class EmailChannel implements ChannelProviderFactory {
                     helper.setSubject(message.subject() == null ? "" : message.subject());
                     helper.setText(message.body(), true);
                     sender.send(mime);
-                    return new Delivery.Sent("<" + message.messageId() + "@siyu>", false);
+                    return new Delivery.Sent("<" + message.messageId() + "@siyu>", true);
                 } catch (MailAuthenticationException e) {
                     return new Delivery.Rejected("SMTP authentication failed: " + e.getMessage());
                 } catch (MailSendException e) {
@@ -110,7 +137,26 @@ class EmailChannel implements ChannelProviderFactory {
                     return new Delivery.Rejected("e-mail: " + e.getMessage());
                 }
             }
-        };
+        }
+        return new Smtp();
+    }
+
+    private static @org.jspecify.annotations.Nullable BounceMailbox bounceMailbox(ChannelConfig config) {
+        String host = config.optional("bounce-imap-host");
+        if (host == null || host.isBlank()) {
+            return null;
+        }
+        String security = config.get("bounce-imap-security");
+        if (!security.equals("tls") && !security.equals("none")) {
+            throw new ChannelConfig.Invalid("siyu.channels.email.bounce-imap-security must be tls or none");
+        }
+        String user = config.optional("bounce-imap-username");
+        if (user == null || user.isBlank()) {
+            throw new ChannelConfig.Invalid("siyu.channels.email.bounce-imap-username is required when bounce-imap-host is set");
+        }
+        String password = config.optional("bounce-imap-password");
+        return new BounceMailbox(host, config.integer("bounce-imap-port"), security.equals("tls"), user,
+                password == null ? "" : password, config.integer("timeout-ms"));
     }
 
     private static boolean connectFailed(MailSendException e) {

@@ -119,7 +119,11 @@ class MessageController {
     @GetMapping("/messages/{id}")
     Map<String, Object> message(TenantId tenant, @PathVariable String id) {
         Names.text("id", id, 300);
-        return view(outbox.find(tenant, id).orElseThrow(() -> new NotFound("no message '" + id + "'")));
+        Map<String, Object> out = view(outbox.find(tenant, id).orElseThrow(() -> new NotFound("no message '" + id + "'")));
+        Outbox.Report report = outbox.report(tenant, id);
+        out.put("deliveredAt", report.deliveredAt() == null ? null : report.deliveredAt().toString());
+        out.put("deliveryError", report.error());
+        return out;
     }
 
     @GetMapping("/messages/dead-letters")

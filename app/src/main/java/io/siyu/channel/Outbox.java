@@ -55,9 +55,11 @@ public class Outbox {
     static final int ROWS_PER_STATEMENT = 1_000;
 
     /**
-     * Adds many at once (broadcasts) in one COPY and one commit. A chunk that repeats an id (a
-     * broadcast resumed after a crash) makes COPY fail as a whole; it is then written again with
-     * {@code INSERT … ON CONFLICT DO NOTHING}, so rows already there are left as they were.
+     * Adds many at once (broadcasts) in one binary COPY and one commit: no text to escape on our
+     * side, nothing to parse on the server's (timestamps, uuids and numbers go as their binary
+     * values). A chunk that repeats an id (a broadcast resumed after a crash) makes COPY fail as a
+     * whole; it is then written again with {@code INSERT … ON CONFLICT DO NOTHING}, so rows already
+     * there are left as they were.
      */
     public void addAll(List<Entry> entries) {
         if (entries.isEmpty()) {
@@ -65,10 +67,11 @@ public class Outbox {
         }
         try {
             template.execute((org.springframework.jdbc.core.ConnectionCallback<Long>) connection -> {
-                byte[] rows = copyText(entries);
+                byte[] rows = CopyBinary.rows(entries);
                 try {
                     return connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
-                            .copyIn("COPY message_outbox (" + COLUMNS + ") FROM STDIN", new java.io.ByteArrayInputStream(rows));
+                            .copyIn("COPY message_outbox (" + COLUMNS + ") FROM STDIN (FORMAT binary)",
+                                    new java.io.ByteArrayInputStream(rows));
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -98,45 +101,71 @@ public class Outbox {
         }
     }
 
-    /** PostgreSQL's COPY text format: tab-separated, {@code \N} for null, backslash escapes. */
-    private static byte[] copyText(List<Entry> entries) {
-        StringBuilder out = new StringBuilder(entries.size() * 256);
-        for (Entry e : entries) {
-            out.append(e.tenant().value()).append('\t');
-            field(out, e.messageId());
-            field(out, e.person() == null ? null : e.person().toString());
-            field(out, e.channel());
-            field(out, e.template());
-            field(out, e.address());
-            field(out, e.subject());
-            field(out, e.body());
-            field(out, e.marketing() ? "t" : "f");
-            field(out, e.origin());
-            field(out, e.status().name());
-            field(out, Integer.toString(e.attempts()));
-            field(out, e.nextAttemptAt().toString());
-            field(out, e.lastError());
-            out.append(e.createdAt()).append('\n');
-        }
-        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
+    /**
+     * PostgreSQL's binary COPY format for the outbox columns: a signature header, then per row the
+     * field count and each field as a length and its bytes (-1 for null), then -1. Text goes as
+     * UTF-8 (the embedded database's encoding), timestamps as microseconds since 2000-01-01 UTC.
+     */
+    static final class CopyBinary {
+        private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
 
-    private static void field(StringBuilder out, @Nullable String value) {
-        if (value == null) {
-            out.append("\\N");
-        } else {
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                switch (c) {
-                    case '\\' -> out.append("\\\\");
-                    case '\t' -> out.append("\\t");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    default -> out.append(c);
+        private CopyBinary() {}
+
+        static byte[] rows(List<Entry> entries) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(entries.size() * 200 + 32);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            try {
+                out.write(HEADER);
+                for (Entry e : entries) {
+                    out.writeShort(15);
+                    out.writeInt(4);
+                    out.writeInt(e.tenant().value());
+                    text(out, e.messageId());
+                    if (e.person() == null) {
+                        out.writeInt(-1);
+                    } else {
+                        out.writeInt(16);
+                        out.writeLong(e.person().value().getMostSignificantBits());
+                        out.writeLong(e.person().value().getLeastSignificantBits());
+                    }
+                    text(out, e.channel());
+                    text(out, e.template());
+                    text(out, e.address());
+                    text(out, e.subject());
+                    text(out, e.body());
+                    out.writeInt(1);
+                    out.writeByte(e.marketing() ? 1 : 0);
+                    text(out, e.origin());
+                    text(out, e.status().name());
+                    out.writeInt(4);
+                    out.writeInt(e.attempts());
+                    timestamp(out, e.nextAttemptAt());
+                    text(out, e.lastError());
+                    timestamp(out, e.createdAt());
                 }
+                out.writeShort(-1);
+            } catch (java.io.IOException impossible) { // a byte array does not fail
+                throw new java.io.UncheckedIOException(impossible);
             }
+            return bytes.toByteArray();
         }
-        out.append('\t');
+
+        private static void text(java.io.DataOutputStream out, @Nullable String value) throws java.io.IOException {
+            if (value == null) {
+                out.writeInt(-1);
+                return;
+            }
+            byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(utf8.length);
+            out.write(utf8);
+        }
+
+        private static void timestamp(java.io.DataOutputStream out, Instant at) throws java.io.IOException {
+            out.writeInt(8);
+            out.writeLong(Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000)
+                    - POSTGRES_EPOCH_MICROS);
+        }
     }
 
     public Optional<Entry> find(TenantId tenant, String messageId) {
@@ -176,6 +205,38 @@ public class Outbox {
     void end(Entry entry, Status status, String error) {
         jdbc.sql("UPDATE message_outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE tenant_id = ? AND message_id = ?")
                 .params(status.name(), error, entry.tenant().value(), entry.messageId()).update();
+    }
+
+    /** Sent messages the remote knows by {@code reference} (Yunpian sid, WeChat msgid, e-mail Message-ID), in any tenant. */
+    List<Entry> byReference(String channel, String reference) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM message_outbox WHERE channel = ? AND provider_ref = ? AND status = 'SENT'")
+                .params(channel, reference).query(Outbox::entry).list();
+    }
+
+    /**
+     * Records what the remote reported after accepting a message: delivered ({@code error} null)
+     * or not. One delivery and one failure at most: a bounce may follow a relay's acceptance (which
+     * e-mail counts as delivered), nothing follows a failure, and repeats change nothing.
+     *
+     * @return false when the message had a report already
+     */
+    boolean reported(Entry entry, Instant at, @Nullable String error) {
+        return jdbc.sql("""
+                UPDATE message_outbox SET delivered_at = CASE WHEN CAST(? AS text) IS NULL THEN CAST(? AS timestamptz) END,
+                    delivery_error = ?
+                WHERE tenant_id = ? AND message_id = ? AND delivery_error IS NULL
+                    AND (delivered_at IS NULL OR CAST(? AS text) IS NOT NULL)""")
+                .params(error, Timestamp.from(at), error, entry.tenant().value(), entry.messageId(), error).update() > 0;
+    }
+
+    /** When the remote reported delivery, and why it did not deliver; nulls until a report came. */
+    record Report(@Nullable Instant deliveredAt, @Nullable String error) {}
+
+    Report report(TenantId tenant, String messageId) {
+        return jdbc.sql("SELECT delivered_at, delivery_error FROM message_outbox WHERE tenant_id = ? AND message_id = ?")
+                .params(tenant.value(), messageId)
+                .query((rs, row) -> new Report(rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant(), rs.getString(2)))
+                .optional().orElse(new Report(null, null));
     }
 
     /** Dead and failed messages of a tenant, newest first. */

@@ -129,7 +129,7 @@ public class OutboxWorker implements SmartLifecycle {
                 }
                 receipts.record(entry.tenant(), entry.person(), "Message Sent", "sent-" + entry.messageId(),
                         entry.messageId(), entry.channel(), Map.of());
-                if (sent.delivered()) {
+                if (sent.delivered() && outbox.reported(entry, now, null)) {
                     receipts.record(entry.tenant(), entry.person(), "Message Delivered", "delivered-" + entry.messageId(),
                             entry.messageId(), entry.channel(), Map.of());
                 }
@@ -138,7 +138,9 @@ public class OutboxWorker implements SmartLifecycle {
             case ChannelProvider.Delivery.RetryLater retry -> {
                 int attempts = entry.attempts() + 1;
                 if (attempts >= maxAttempts) {
-                    outbox.end(entry, Outbox.Status.DEAD, "gave up after " + attempts + " attempts: " + retry.reason());
+                    String reason = "gave up after " + attempts + " attempts: " + retry.reason();
+                    outbox.end(entry, Outbox.Status.DEAD, reason);
+                    failed(entry, reason);
                     return Outbox.Status.DEAD;
                 }
                 Duration wait = backoff(attempts);
@@ -147,9 +149,17 @@ public class OutboxWorker implements SmartLifecycle {
             }
             case ChannelProvider.Delivery.Rejected rejected -> {
                 outbox.end(entry, Outbox.Status.FAILED, rejected.reason());
+                failed(entry, rejected.reason());
                 return Outbox.Status.FAILED;
             }
         }
+    }
+
+    /** A message that will not be sent is a Message Failed event for the person, with the reason. */
+    private void failed(Outbox.Entry entry, String reason) {
+        receipts.record(entry.tenant(), entry.person(), "Message Failed", "failed-" + entry.messageId(), entry.messageId(),
+                entry.channel(), Map.of("reason", reason.length() > DeliveryReports.MAX_REASON
+                        ? reason.substring(0, DeliveryReports.MAX_REASON) : reason, "stage", "send"));
     }
 
     private static Outbox.Status join(Future<Outbox.Status> result) {

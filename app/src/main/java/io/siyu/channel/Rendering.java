@@ -12,7 +12,7 @@ import org.springframework.web.util.HtmlUtils;
 /**
  * Renders a template for its channel: e-mail bodies are HTML, so values are escaped, links become
  * tracked redirects and an open pixel is appended; SMS is plain text held to what one provider
- * request may carry; the inbox and WeCom get plain text; webhooks get the text inside their JSON.
+ * request may carry; official-account messages are field lines checked as an {@link MpMessage}; the inbox and WeCom get plain text; webhooks get the text inside their JSON.
  */
 @Component
 public class Rendering {
@@ -63,6 +63,12 @@ public class Rendering {
                     throw new IllegalArgumentException("SMS text is " + text.length() + " characters, more than " + SMS_MAX);
                 }
                 yield new Rendered(null, text);
+            }
+            case "wechat-mp" -> {
+                // one field per line: a value with a line break would add a field, so breaks become spaces
+                String text = bodyText.render(values, v -> v.replace('\r', ' ').replace('\n', ' '));
+                MpMessage.parse(subject, text);
+                yield new Rendered(subject, text);
             }
             default -> new Rendered(subject, bodyText.render(values, UnaryOperator.identity()));
         };

@@ -28,6 +28,11 @@ import tools.jackson.databind.json.JsonMapper;
  * echoed in status reports). A timeout after the request was written may have sent the SMS, so it
  * is final, not retried. Retried: connection failures, HTTP 5xx, and Yunpian's frequency-limit codes
  * (8, 9, 22, 33), after a minute.
+ *
+ * <p>Delivery: Yunpian pushes status reports ({@code sms_status}, a JSON list naming each SMS by
+ * its {@code sid} and mobile) to {@code /callbacks/sms/<report-token>}; the push is not signed, so
+ * the unguessable token in the URL is what authenticates it, and a report only counts for an SMS
+ * this installation sent to that mobile under that sid.
  */
 @Component
 class SmsChannel implements ChannelProviderFactory {
@@ -57,7 +62,9 @@ class SmsChannel implements ChannelProviderFactory {
                 ConfigOption.secret("api-key", "Yunpian API key (管理控制台 → 账户设置 → APIKEY)"),
                 ConfigOption.required("signature", "approved SMS signature including the brackets, e.g. 【思域】"),
                 ConfigOption.optional("base-url", "API base URL", "https://sms.yunpian.com"),
-                ConfigOption.optional("timeout-ms", "connect and answer timeout", "10000"));
+                ConfigOption.optional("timeout-ms", "connect and answer timeout", "10000"),
+                new ConfigOption("report-token", "状态报告推送: at least 16 random characters; set Yunpian's status-report push URL to "
+                        + "<public-url>/callbacks/sms/<report-token>. Blank: delivery reports are not accepted", false, true, null));
     }
 
     @Override
@@ -70,7 +77,17 @@ class SmsChannel implements ChannelProviderFactory {
         URI endpoint = config.uri("base-url").resolve("/v2/sms/single_send.json");
         Duration timeout = Duration.ofMillis(config.integer("timeout-ms"));
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
-        return new ChannelProvider() {
+        String reportToken = config.optional("report-token");
+        if (reportToken != null && reportToken.length() < 16) {
+            throw new ChannelConfig.Invalid("siyu.channels.sms.report-token must be at least 16 characters: it is what authenticates reports");
+        }
+        final class Yunpian implements ChannelProvider, ReportCallbacks {
+            @Override
+            public boolean authenticates(String presented) {
+                return reportToken != null && java.security.MessageDigest.isEqual(reportToken.getBytes(StandardCharsets.UTF_8),
+                        presented.getBytes(StandardCharsets.UTF_8));
+            }
+
             @Override
             public String id() {
                 return "sms";
@@ -109,7 +126,8 @@ class SmsChannel implements ChannelProviderFactory {
                     return new Delivery.RetryLater(Duration.ZERO, "interrupted before sending");
                 }
             }
-        };
+        }
+        return new Yunpian();
     }
 
     private ChannelProvider.Delivery answer(String body) {

@@ -46,6 +46,13 @@ class TemplateController {
         if (body.subject() != null && body.subject().length() > 500) {
             throw new InvalidInput("subject", "max-length", "subject must be at most 500 characters");
         }
+        if (channel.equals("wechat-mp")) {
+            try {
+                MpMessage.kindOf(body.subject());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInput("subject", "format", e.getMessage() + " / 公众号模板的 subject 应为 template:模板ID 或 subscribe:模板ID");
+            }
+        }
         MessageTemplate template = new MessageTemplate(name, channel, body.subject(), text,
                 body.marketing() == null || body.marketing());
         List<String> variables = parsed(template);

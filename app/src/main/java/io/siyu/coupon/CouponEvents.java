@@ -31,6 +31,12 @@ class CouponEvents {
 
     /** Records the events and clears the rows' flags; throws when the log did not take them. */
     void record(List<Coupons.Owed> owed) {
+        append(owed);
+        coupons.recorded(owed);
+    }
+
+    /** Records the events in the log only (coupons owing through an owed batch have no flag to clear). */
+    void append(List<Coupons.Owed> owed) {
         Map<TenantId, List<Coupons.Owed>> byTenant = new LinkedHashMap<>();
         owed.forEach(o -> byTenant.computeIfAbsent(o.tenant(), t -> new ArrayList<>()).add(o));
         for (Map.Entry<TenantId, List<Coupons.Owed>> entry : byTenant.entrySet()) {
@@ -56,6 +62,5 @@ class CouponEvents {
                 throw new IllegalStateException("coupon events were quarantined: " + result.quarantined().getFirst().errors());
             }
         }
-        coupons.recorded(owed);
     }
 }

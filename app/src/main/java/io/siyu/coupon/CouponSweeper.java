@@ -44,6 +44,11 @@ public class CouponSweeper implements SmartLifecycle {
         for (int round = 0; round < 100 && !(owed = coupons.owed(BATCH)).isEmpty(); round++) {
             events.record(owed);
         }
+        // claim batches whose events were not recorded (the log was away); a minute old, so never one a writer still holds
+        for (Coupons.OwedBatch batch : coupons.owedBatches(now.minusSeconds(60), 100)) {
+            events.append(batch.owed());
+            coupons.batchesRecorded(List.of(batch.id()));
+        }
         return expired;
     }
 

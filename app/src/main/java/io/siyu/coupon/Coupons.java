@@ -57,6 +57,104 @@ class Coupons {
                         .toList()));
     }
 
+    /**
+     * Stores new coupons in one statement with one row naming the events they owe (instead of a flag
+     * on each row), and deletes the owed-batch rows whose events have since been recorded — all in
+     * one transaction. All or nothing.
+     *
+     * @return the id of the owed batch written
+     */
+    long insertOwing(List<NewCoupon> coupons, List<Long> recordedBatches) {
+        return transactions.execute(status -> template.execute((org.springframework.jdbc.core.ConnectionCallback<Long>) c -> {
+            if (!recordedBatches.isEmpty()) {
+                try (java.sql.PreparedStatement delete = c.prepareStatement("DELETE FROM coupon_owed_batches WHERE id = ANY (?)")) {
+                    delete.setArray(1, c.createArrayOf("bigint", recordedBatches.toArray()));
+                    delete.executeUpdate();
+                }
+            }
+            int n = coupons.size();
+            Object[] tenants = new Object[n], codes = new Object[n], templates = new Object[n], serials = new Object[n],
+                    stocks = new Object[n], people = new Object[n], identifiers = new Object[n], issued = new Object[n],
+                    expires = new Object[n], actions = new Object[n], devices = new Object[n], phones = new Object[n],
+                    payments = new Object[n], events = new Object[n];
+            for (int i = 0; i < n; i++) {
+                NewCoupon k = coupons.get(i);
+                tenants[i] = k.tenant().value();
+                codes[i] = k.code();
+                templates[i] = k.template().id();
+                serials[i] = k.serial();
+                stocks[i] = k.template().totalStock();
+                people[i] = k.person().value();
+                identifiers[i] = k.identifier();
+                issued[i] = Timestamp.from(k.issuedAt());
+                expires[i] = Timestamp.from(k.expiresAt());
+                actions[i] = k.actionId();
+                devices[i] = k.device();
+                phones[i] = k.phoneHash();
+                payments[i] = k.paymentAccount();
+                events[i] = k.event();
+            }
+            try (java.sql.PreparedStatement insert = c.prepareStatement("""
+                    INSERT INTO coupons (tenant_id, code, template_id, serial, stock, person_id, identifier, status, issued_at,
+                        expires_at, action_id, device, phone_hash, payment_account)
+                    SELECT t, k, tpl, s, st, p, i, 'ISSUED', ia, ea, a, d, ph, pa
+                    FROM unnest(?::int[], ?::text[], ?::text[], ?::int[], ?::int[], ?::uuid[], ?::text[], ?::timestamptz[],
+                        ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[]) AS x(t, k, tpl, s, st, p, i, ia, ea, a, d, ph, pa)""");
+                    java.sql.PreparedStatement owed = c.prepareStatement(
+                            "INSERT INTO coupon_owed_batches (tenant_ids, codes, events) VALUES (?, ?, ?) RETURNING id")) {
+                insert.setArray(1, c.createArrayOf("int4", tenants));
+                insert.setArray(2, c.createArrayOf("text", codes));
+                insert.setArray(3, c.createArrayOf("text", templates));
+                insert.setArray(4, c.createArrayOf("int4", serials));
+                insert.setArray(5, c.createArrayOf("int4", stocks));
+                insert.setArray(6, c.createArrayOf("uuid", people));
+                insert.setArray(7, c.createArrayOf("text", identifiers));
+                insert.setArray(8, c.createArrayOf("timestamptz", issued));
+                insert.setArray(9, c.createArrayOf("timestamptz", expires));
+                insert.setArray(10, c.createArrayOf("text", actions));
+                insert.setArray(11, c.createArrayOf("text", devices));
+                insert.setArray(12, c.createArrayOf("text", phones));
+                insert.setArray(13, c.createArrayOf("text", payments));
+                insert.executeUpdate();
+                owed.setArray(1, c.createArrayOf("int4", tenants));
+                owed.setArray(2, c.createArrayOf("text", codes));
+                owed.setArray(3, c.createArrayOf("text", events));
+                try (java.sql.ResultSet id = owed.executeQuery()) {
+                    id.next();
+                    return id.getLong(1);
+                }
+            }
+        }));
+    }
+
+    /** Deletes owed batches whose events are recorded. */
+    void batchesRecorded(List<Long> ids) {
+        if (!ids.isEmpty()) {
+            template.execute((org.springframework.jdbc.core.ConnectionCallback<Integer>) c -> {
+                try (java.sql.PreparedStatement delete = c.prepareStatement("DELETE FROM coupon_owed_batches WHERE id = ANY (?)")) {
+                    delete.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                    return delete.executeUpdate();
+                }
+            });
+        }
+    }
+
+    /** An owed batch: its id and the events its coupons owe. */
+    record OwedBatch(long id, List<Owed> owed) {}
+
+    /** Owed batches older than {@code before} (younger ones are still with their writer). */
+    List<OwedBatch> owedBatches(Instant before, int limit) {
+        List<Long> ids = jdbc.sql("SELECT id FROM coupon_owed_batches WHERE created_at < ? ORDER BY id LIMIT ?")
+                .params(Timestamp.from(before), limit).query(Long.class).list();
+        return ids.stream().map(id -> new OwedBatch(id, jdbc.sql("""
+                SELECT c.tenant_id, c.code, c.template_id, c.identifier, x.event
+                FROM coupon_owed_batches b, unnest(b.tenant_ids, b.codes, b.events) AS x(tenant_id, code, event)
+                JOIN coupons c ON c.tenant_id = x.tenant_id AND c.code = x.code
+                WHERE b.id = ?""").param(id)
+                .query((rs, row) -> new Owed(new TenantId(rs.getInt(1)), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), null, null)).list())).toList();
+    }
+
     Optional<Coupon> find(TenantId tenant, String code) {
         return jdbc.sql(SELECT + "WHERE c.tenant_id = ? AND c.code = ?").params(tenant.value(), code).query(Coupons::map).optional();
     }

@@ -97,6 +97,11 @@ public final class EventDictionary {
                 req("channel", Type.STRING, "渠道"));
         define("Message Clicked", "messaging", "消息点击 / link in a message clicked", req("message_id", Type.STRING, "消息 ID"),
                 req("channel", Type.STRING, "渠道"), opt("url", Type.STRING, "链接"));
+        // Channels (issue 5, delivery receipts): a message the remote refused, or reported undelivered or bounced.
+        define("Message Failed", "messaging", "消息发送失败 / message refused, undelivered or bounced",
+                req("message_id", Type.STRING, "消息 ID"), req("channel", Type.STRING, "渠道"),
+                opt("reason", Type.STRING, "原因 / the remote's reason, e.g. 43101, UNDELIV, 5.1.1"),
+                opt("stage", Type.STRING, "send (refused when sent), delivery (report or bounce afterwards)"));
         define("Tag Assigned", "tag", "打标签 / a tag was given (manual, CRM, rule)",
                 new Property("tag", Type.STRING, true, null, 64, "标签名 / tag name"),
                 new Property("group", Type.STRING, false, null, 64, "互斥标签组 / mutually exclusive group"),

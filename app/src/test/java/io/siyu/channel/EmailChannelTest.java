@@ -28,7 +28,7 @@ class EmailChannelTest {
         OutgoingMessage message = new OutgoingMessage(new TenantId(7), "journey-1:42", null, "email", "li.lei@example.cn",
                 "双十一会员专享", "<p>李雷，您好！<a href=\"https://shop.example.cn/x\">去看看</a></p>");
         ChannelProvider.Delivery delivery = provider(smtp.getSmtp().getPort()).send(message);
-        assertThat(delivery).isEqualTo(new ChannelProvider.Delivery.Sent("<journey-1:42@siyu>", false));
+        assertThat(delivery).isEqualTo(new ChannelProvider.Delivery.Sent("<journey-1:42@siyu>", true));
         MimeMessage[] received = smtp.getReceivedMessages();
         assertThat(received).hasSize(1);
         assertThat(received[0].getSubject()).isEqualTo("双十一会员专享");

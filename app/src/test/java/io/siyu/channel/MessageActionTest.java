@@ -102,6 +102,15 @@ class MessageActionTest extends ApiTest {
         Outbox.Entry entry = outbox.find(brand.tenant().id(), "bc-1").orElseThrow();
         assertThat(entry.body()).isEqualTo("会员1\t第二列\\N\n下一行");
         assertThat(entry.subject()).isNull();
+        // every column survives the binary COPY (status, attempts and due time are the worker's by now)
+        assertThat(entry.person()).isEqualTo(PersonId.of(brand.tenant().id().value(), 1));
+        assertThat(entry.channel()).isEqualTo("inapp");
+        assertThat(entry.template()).isEqualTo("bc");
+        assertThat(entry.address()).isEqualTo(entry.person().toString());
+        assertThat(entry.marketing()).isTrue();
+        assertThat(entry.origin()).isEqualTo("broadcast:bc");
+        assertThat(entry.lastError()).isNull();
+        assertThat(java.time.Duration.between(entry.createdAt(), java.time.Instant.now()).abs()).isLessThan(java.time.Duration.ofMinutes(5));
         assertThat(outbox.deadLetters(brand.tenant().id(), null, 10)).isEmpty();
     }
 

@@ -100,4 +100,18 @@ class SmsChannelTest {
                 .create(new ChannelConfig("sms", Map.of("api-key", "k", "signature", "思域", "base-url", "https://x.cn",
                         "timeout-ms", "100")))).isInstanceOf(ChannelConfig.Invalid.class).hasMessageContaining("【品牌】");
     }
+
+    @Test
+    void refusesAShortReportTokenAndAuthenticatesOnlyTheConfiguredOne() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SmsChannel(JsonMapper.builder().build())
+                .create(new ChannelConfig("sms", Map.of("api-key", "k", "signature", "【思域】", "base-url", "https://x.cn",
+                        "timeout-ms", "100", "report-token", "short")))).isInstanceOf(ChannelConfig.Invalid.class)
+                .hasMessageContaining("report-token");
+        ChannelProvider withToken = new SmsChannel(JsonMapper.builder().build()).create(new ChannelConfig("sms", Map.of("api-key", "k",
+                "signature", "【思域】", "base-url", "https://x.cn", "timeout-ms", "100", "report-token", "0123456789abcdef")));
+        assertThat(((ReportCallbacks) withToken).authenticates("0123456789abcdef")).isTrue();
+        assertThat(((ReportCallbacks) withToken).authenticates("0123456789abcdeF")).isFalse();
+        ChannelProvider without = provider();
+        assertThat(((ReportCallbacks) without).authenticates("")).isFalse();
+    }
 }

@@ -118,6 +118,31 @@ class CouponApiTest extends ApiTest {
         assertThat(body(get("/api/v1/coupons?identifier=user_id:c-1", brand)).get(0).path("status").asString()).isEqualTo("REDEEMED");
     }
 
+    @Autowired Coupons coupons;
+    @Autowired CouponTemplates couponTemplates;
+
+    @Test
+    void aClaimBatchWhoseEventsNeverReachedTheLogIsRecordedOnceByTheSweeper() {
+        Brand brand = newBrand();
+        template(brand, "{\"id\":\"owed\",\"name\":\"补记券\",\"kind\":\"FIXED\",\"amountFen\":500,\"totalStock\":10,"
+                + "\"perPersonLimit\":1,\"validForHours\":24}");
+        CouponTemplate template = couponTemplates.find(brand.tenant().id(), "owed").orElseThrow();
+        java.time.Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        // what a writer leaves when the log is away: the coupon stored, its owed batch not deleted, no event recorded
+        long batch = coupons.insertOwing(List.of(new Coupons.NewCoupon(brand.tenant().id(), CouponDesk.code(), template, 1,
+                PersonId.of(brand.tenant().id().value(), 424242), "user_id:owed-1", now, now.plus(Duration.ofDays(1)), "Coupon Claimed",
+                null, null, null, null)), List.of());
+        assertThat(jdbc.sql("SELECT count(*) FROM coupons WHERE tenant_id = ? AND pending_event IS NOT NULL")
+                .param(brand.tenant().id().value()).query(Integer.class).single()).isZero();
+        sweeper.sweep(clock.instant()); // too young: still its writer's
+        assertThat(jdbc.sql("SELECT count(*) FROM coupon_owed_batches WHERE id = ?").param(batch).query(Integer.class).single()).isOne();
+        sweeper.sweep(clock.instant().plus(Duration.ofMinutes(2)));
+        awaitEvent(brand, "user_id:owed-1", "Coupon Claimed", 1);
+        assertThat(jdbc.sql("SELECT count(*) FROM coupon_owed_batches WHERE id = ?").param(batch).query(Integer.class).single()).isZero();
+        sweeper.sweep(clock.instant().plus(Duration.ofMinutes(3)));
+        assertThat(profile(brand, "user_id:owed-1").path("stats").path("eventCounts").path("Coupon Claimed").asInt()).isOne();
+    }
+
     @Test
     void relativeValidityExpiresAfterTwentyFourHoursAndVoidedCouponsCannotBeUsed() {
         Brand brand = newBrand();
