@@ -153,8 +153,16 @@ public class Dispatcher {
     }
 
     /** Context first, then the node's parameters, which may override (e.g. a fixed campaign name). */
-    private static Map<String, Object> variables(ActionRequest request) {
+    private Map<String, Object> variables(ActionRequest request) {
         Map<String, Object> values = new HashMap<>(request.context());
+        // sealed traits (e-mail, ID number, address) render in clear, or empty once the person was erased
+        values.replaceAll((k, v) -> {
+            if (!io.siyu.platform.FieldCipher.isSealedText(v)) {
+                return v;
+            }
+            Object opened = addresses.opened(request.tenant(), v);
+            return opened == null ? "" : opened;
+        });
         request.parameters().forEach((k, v) -> {
             if (!RESERVED.contains(k)) {
                 values.put(k, v);

@@ -50,7 +50,7 @@ final class Masks {
         String type = typed.substring(0, colon);
         String value = typed.substring(colon + 1);
         return switch (type) {
-            case "email" -> type + ":" + email(value);
+            case "email" -> type + ":" + (value.indexOf('@') > 0 ? email(value) : keepEnds(value, 4, 0));
             case "phone_hash", "phone" -> type + ":" + keepEnds(value, 4, 0);
             default -> typed;
         };

@@ -5,6 +5,7 @@ import io.siyu.engine.Event;
 import io.siyu.engine.EventCodec;
 import io.siyu.engine.PostgresEventLog;
 import io.siyu.identity.Identifier;
+import io.siyu.identity.PersonalIdentifiers;
 import io.siyu.platform.Caller;
 import io.siyu.platform.FieldCipher;
 import io.siyu.platform.TenantId;
@@ -34,8 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Erasure works in three steps, each covering a place the data lives:
  * <ol>
- *   <li><b>Crypto-shredding</b>: the data keys of the person's sealed fields (phone today; see
- *       {@link FieldCipher#sealPersonal}) are deleted, so every copy of those ciphertexts, in the
+ *   <li><b>Crypto-shredding</b>: the data keys of the person's sealed fields (phone, e-mail, ID
+ *       number and address; see {@link FieldCipher#sealPersonal}) are deleted, so every copy of those ciphertexts, in the
  *       log, in snapshots and in database backups, is unreadable from then on.</li>
  *   <li><b>Anonymising the log</b>: the person's events are rewritten in place with their traits,
  *       properties, context and sealed fields removed and each identifier replaced by a random
@@ -91,7 +92,7 @@ class SubjectRights {
         export.put("person", person.id().toString());
         export.put("exportedAt", Instant.ofEpochMilli(engine.clock().millis()).toString());
         export.put("exportedBy", caller.actor());
-        export.put("profile", profile);
+        export.put("profile", SealedTraits.open(cipher, tenant, profile));
         export.put("consent", consent);
         export.put("events", events);
         export.put("accessLog", audit.about(tenant, person.id().toString(), 1_000).stream()
@@ -111,8 +112,9 @@ class SubjectRights {
         }
         Set<String> subjects = new LinkedHashSet<>();
         for (Identifier id : identifiers) {
-            if (id.type() == io.siyu.identity.IdentifierType.PHONE_HASH) {
-                subjects.add("phone:" + id.value());
+            String subject = PersonalIdentifiers.subjectOf(id); // phone and e-mail keys
+            if (subject != null) {
+                subjects.add(subject);
             }
         }
         List<Event> rewritten = new ArrayList<>();
@@ -121,6 +123,15 @@ class SubjectRights {
                 String subject = FieldCipher.subjectOf(sealed.ciphertext());
                 if (subject != null) {
                     subjects.add(subject);
+                }
+            }
+            Traits traits = event.traits(); // sealed traits: e-mail, ID number, address
+            for (int i = 0; i < traits.size(); i++) {
+                if (FieldCipher.isSealedText(traits.valueAt(i))) {
+                    String subject = FieldCipher.subjectOfText((String) traits.valueAt(i));
+                    if (subject != null) {
+                        subjects.add(subject);
+                    }
                 }
             }
             rewritten.add(anonymised(event, pseudonyms));
