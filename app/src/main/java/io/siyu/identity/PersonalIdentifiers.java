@@ -4,16 +4,15 @@ import io.siyu.platform.FieldCipher;
 import io.siyu.platform.TenantId;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
-import org.springframework.stereotype.Component;
 
 /**
  * Identifiers that are personal data are kept only as a keyed blind index: an e-mail address
  * becomes {@code email:<index>}, so the event log, the identity graph and snapshots never hold the
  * address. Ingestion indexes what it receives; lookups ({@code ?identifier=email:a@b.cn}) index
- * what they are asked, with the same normalisation, so both meet.
+ * what they are asked, with the same normalisation, so both meet. Stateless over the cipher; the
+ * identity model stays free of Spring, so users make their own.
  */
-@Component
-public class PersonalIdentifiers {
+public final class PersonalIdentifiers {
 
     private final FieldCipher cipher;
 
@@ -42,7 +41,7 @@ public class PersonalIdentifiers {
         return identifier;
     }
 
-    /** The data-key subject of an e-mail index, which erasure shreds: {@code email:<index>}. */
+    /** The data-key subject of a phone or e-mail index, which erasure shreds ({@code email:<index>}); null for others. */
     public static @Nullable String subjectOf(Identifier identifier) {
         return switch (identifier.type()) {
             case PHONE_HASH -> "phone:" + identifier.value();

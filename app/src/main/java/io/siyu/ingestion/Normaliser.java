@@ -70,9 +70,9 @@ public class Normaliser {
     private final PersonalIdentifiers personal;
     private final JsonMapper json;
 
-    public Normaliser(FieldCipher cipher, PersonalIdentifiers personal, JsonMapper json) {
+    public Normaliser(FieldCipher cipher, JsonMapper json) {
         this.cipher = cipher;
-        this.personal = personal;
+        this.personal = new PersonalIdentifiers(cipher);
         this.json = json;
     }
 

@@ -23,7 +23,7 @@ class NormaliserTest {
     private static final TenantId TENANT = new TenantId(3);
     private static final JsonMapper json = JsonMapper.builder().build();
     private static final FieldCipher cipher = new FieldCipher(new byte[32]);
-    private final Normaliser normaliser = new Normaliser(cipher, new io.siyu.identity.PersonalIdentifiers(cipher), json);
+    private final Normaliser normaliser = new Normaliser(cipher, json);
     private final long now = Instant.parse("2026-11-25T10:00:00Z").toEpochMilli();
 
     private Normaliser.Outcome normalise(String message) {

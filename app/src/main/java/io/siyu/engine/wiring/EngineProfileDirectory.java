@@ -4,6 +4,7 @@ import io.siyu.engine.Engine;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.PersonId;
 import io.siyu.identity.PersonalIdentifiers;
+import io.siyu.platform.FieldCipher;
 import io.siyu.platform.TenantId;
 import io.siyu.profile.ProfileDirectory;
 import io.siyu.profile.ProfileView;
@@ -17,9 +18,9 @@ class EngineProfileDirectory implements ProfileDirectory {
     private final Engine engine;
     private final PersonalIdentifiers personal;
 
-    EngineProfileDirectory(Engine engine, PersonalIdentifiers personal) {
+    EngineProfileDirectory(Engine engine, FieldCipher cipher) {
         this.engine = engine;
-        this.personal = personal;
+        this.personal = new PersonalIdentifiers(cipher);
     }
 
     @Override
