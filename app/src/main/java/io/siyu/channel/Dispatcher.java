@@ -2,6 +2,7 @@ package io.siyu.channel;
 
 import io.siyu.action.ActionOutcome;
 import io.siyu.action.ActionRequest;
+import io.siyu.action.ProductSendPolicy;
 import io.siyu.action.SendIntent;
 import io.siyu.action.SendPolicy;
 import io.siyu.platform.TenantId;
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Service;
 public class Dispatcher {
 
     /** Parameters of a message action that are not template variables. */
-    static final java.util.Set<String> RESERVED = java.util.Set.of("channel", "template", "to", "endpoint", "welcome_code");
+    static final java.util.Set<String> RESERVED = java.util.Set.of("channel", "template", "to", "endpoint", "welcome_code",
+            ProductSendPolicy.PARAMETER);
 
     private final MessageTemplates templates;
     private final Rendering rendering;
@@ -124,8 +126,8 @@ public class Dispatcher {
         }
         long now = clock.millis();
         if (gate != null) {
-            switch (gate.decide(new SendIntent(request.tenant(), request.person(), channel, template.marketing(),
-                    rendered.body(), now))) {
+            switch (ProductSendPolicy.decideFor(gate, new SendIntent(request.tenant(), request.person(), channel,
+                    template.marketing(), rendered.body(), now), request.parameters().get(ProductSendPolicy.PARAMETER))) {
                 case SendPolicy.Decision.Allow allow -> { }
                 case SendPolicy.Decision.Defer defer -> {
                     return new ActionOutcome.Retry(Duration.ofMillis(Math.max(0, defer.notBefore() - now)), defer.reason());
