@@ -7,6 +7,7 @@ import io.siyu.identity.IdentifierType;
 import io.siyu.identity.PersonalIdentifiers;
 import io.siyu.platform.FieldCipher;
 import io.siyu.platform.InvalidInput.Violation;
+import io.siyu.platform.PersonalMasks;
 import io.siyu.platform.TenantId;
 import io.siyu.profile.Traits;
 import java.math.BigDecimal;
@@ -197,8 +198,8 @@ public class Normaliser {
                     email(tenant, value.stringValue(), field, identifiers, traits, violations);
                 } else if (ID_NUMBER_TRAITS.contains(key) && value.isString()) {
                     String id = value.stringValue().trim().toUpperCase(Locale.ROOT);
-                    traits.set(key, id.isEmpty() ? null
-                            : cipher.sealText(tenant, "id_number:" + cipher.blindIndex(tenant, "id_number", id), id));
+                    traits.set(key, id.isEmpty() ? null : cipher.sealText(tenant,
+                            "id_number:" + cipher.blindIndex(tenant, "id_number", id), id, PersonalMasks.idNumber(id)));
                 } else if (key.equals("address") && (value.isString() || value.isObject())) {
                     address = value.isString() ? value.stringValue() : value.toString();
                 } else {
@@ -207,7 +208,8 @@ public class Normaliser {
             }
         }
         if (address != null && !address.isBlank()) {
-            traits.set("address", cipher.sealText(tenant, "address:" + addressIndex(tenant, identifiers, address), address));
+            traits.set("address", cipher.sealText(tenant, "address:" + addressIndex(tenant, identifiers, address), address,
+                    PersonalMasks.address(address)));
         }
         if (identifiers.isEmpty() && violations.isEmpty()) {
             violations.add(new Violation(p + "userId", "required",
@@ -287,7 +289,7 @@ public class Normaliser {
         Identifier id = personal.email(tenant, email);
         identifiers.add(id);
         // sealed under the address's own data key: erasure shreds it, rotation re-wraps it
-        traits.set("email", cipher.sealText(tenant, "email:" + id.value(), email));
+        traits.set("email", cipher.sealText(tenant, "email:" + id.value(), email, PersonalMasks.email(email)));
     }
 
     /**

@@ -210,7 +210,26 @@ public class FieldCipher {
      * {@link #openText} shows the value.
      */
     public String sealText(TenantId tenant, String subject, String plaintext) {
-        return SEALED_TEXT + Base64.getUrlEncoder().withoutPadding().encodeToString(sealPersonal(tenant, subject, plaintext));
+        return sealText(tenant, subject, plaintext, null);
+    }
+
+    /**
+     * As {@link #sealText(TenantId, String, String)}, carrying {@code mask} (e.g. {@code z***@example.com})
+     * in clear after the ciphertext: {@code sealed:<base64url>:<mask>}, so a reader who may only see
+     * the mask needs no decryption. The mask must reveal nothing a masked read would not.
+     */
+    public String sealText(TenantId tenant, String subject, String plaintext, @Nullable String mask) {
+        String sealed = SEALED_TEXT + Base64.getUrlEncoder().withoutPadding().encodeToString(sealPersonal(tenant, subject, plaintext));
+        return mask == null ? sealed : sealed + ':' + mask;
+    }
+
+    /** The mask a sealed text carries, or null when it carries none (or is not a sealed text). */
+    public static @Nullable String maskOfText(String sealedText) {
+        if (!sealedText.startsWith(SEALED_TEXT)) {
+            return null;
+        }
+        int colon = sealedText.indexOf(':', SEALED_TEXT.length());
+        return colon < 0 ? null : sealedText.substring(colon + 1);
     }
 
     /** Whether {@code value} is a {@link #sealText sealed text}. */
@@ -239,7 +258,8 @@ public class FieldCipher {
         if (!sealedText.startsWith(SEALED_TEXT)) {
             throw new IllegalArgumentException("not a sealed value");
         }
-        return Base64.getUrlDecoder().decode(sealedText.substring(SEALED_TEXT.length()));
+        int colon = sealedText.indexOf(':', SEALED_TEXT.length());
+        return Base64.getUrlDecoder().decode(sealedText.substring(SEALED_TEXT.length(), colon < 0 ? sealedText.length() : colon));
     }
 
     /** The subject a personal ciphertext was sealed under, or null for a tenant secret or garbage. */

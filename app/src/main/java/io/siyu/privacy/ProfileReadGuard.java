@@ -22,7 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
  * Every profile the management API returns passes here on its way out: a person who was erased is
  * not found, the read is audited (who read whom, through which endpoint), and personal traits and
  * identifiers are masked for every role but admin. Sealed traits (e-mail, ID number, address) are
- * opened here, and only here on the read path, before masking. The profile capability knows nothing of it.
+ * opened here for an admin, and shown by the masks they carry to everyone else. The profile capability knows nothing of it.
  */
 @RestControllerAdvice
 class ProfileReadGuard implements ResponseBodyAdvice<ProfileView> {
@@ -54,9 +54,9 @@ class ProfileReadGuard implements ResponseBodyAdvice<ProfileView> {
         if (erasures.isErased(tenant, body.id())) {
             throw new NotFound("no person " + body.id());
         }
-        audit.record(tenant, caller == null ? "unknown" : caller.actor(), "profile.read", body.id(),
+        audit.note(tenant, caller == null ? "unknown" : caller.actor(), "profile.read", body.id(),
                 http.getMethod() + " " + http.getRequestURI());
-        ProfileView opened = SealedTraits.open(cipher, tenant, body);
-        return caller == null || caller.role() != Role.ADMIN ? ProfileMasks.mask(opened) : opened;
+        // a masked read shows the masks sealed values carry; only an admin's read decrypts
+        return caller == null || caller.role() != Role.ADMIN ? ProfileMasks.mask(body) : SealedTraits.open(cipher, tenant, body);
     }
 }

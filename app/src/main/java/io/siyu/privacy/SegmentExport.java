@@ -87,8 +87,8 @@ class SegmentExport {
             });
             // sealed traits are opened off the partition thread: a data key may have to be read from the database
             for (Map.Entry<ProfileView, java.util.List<Identifier>> person : kept) {
-                ProfileView view = SealedTraits.open(cipher, tenant, person.getKey());
-                row(rows, unmasked ? view : ProfileMasks.mask(view), person.getValue(), exportId);
+                ProfileView view = person.getKey();
+                row(rows, unmasked ? SealedTraits.open(cipher, tenant, view) : ProfileMasks.mask(view), person.getValue(), exportId);
             }
         }
         watch.admit(tenant, caller, "segment " + name, counts[0]);
