@@ -288,7 +288,7 @@ public class Normaliser {
         }
         Identifier id = personal.email(tenant, email);
         identifiers.add(id);
-        // sealed under the address's own data key: erasure shreds it, rotation re-wraps it
+        // sealed under this e-mail's own data key: erasure shreds it, rotation re-wraps it
         traits.set("email", cipher.sealText(tenant, "email:" + id.value(), email, PersonalMasks.email(email)));
     }
 

@@ -33,11 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A person's rights under PIPL arts. 45 and 47: a copy of everything held about them, and erasure.
  *
- * <p>Erasure works in three steps, each covering a place the data lives:
+ * <p>Erasure works in four steps, each covering a place the data lives:
  * <ol>
  *   <li><b>Crypto-shredding</b>: the data keys of the person's sealed fields (phone, e-mail, ID
- *       number and address; see {@link FieldCipher#sealPersonal}) are deleted, so every copy of those ciphertexts, in the
- *       log, in snapshots and in database backups, is unreadable from then on.</li>
+ *       number and address; see {@link FieldCipher#sealPersonal}) are deleted, so every copy of
+ *       those ciphertexts, in the log, in snapshots and in database backups, is unreadable from
+ *       then on.</li>
  *   <li><b>Anonymising the log</b>: the person's events are rewritten in place with their traits,
  *       properties, context and sealed fields removed and each identifier replaced by a random
  *       pseudonym of the same type (so identity resolution, person numbering and aggregate
