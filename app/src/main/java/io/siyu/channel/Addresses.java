@@ -1,6 +1,7 @@
 package io.siyu.channel;
 
 import io.siyu.identity.PersonId;
+import io.siyu.platform.FieldCipher;
 import io.siyu.platform.TenantId;
 import io.siyu.profile.ProfileDirectory;
 import io.siyu.profile.ProfileView;
@@ -13,8 +14,9 @@ import org.springframework.stereotype.Component;
 /**
  * Where a person is reached on a channel. An explicit {@code to} parameter wins; then the action
  * context; then the profile. Phone numbers exist in the profile only as a hash and a mask, so SMS
- * needs the number in {@code to} or the context (e.g. from the triggering order event). The
- * official account sends to the person's {@code openid} identity.
+ * needs the number in {@code to} or the context (e.g. from the triggering order event). E-mail is
+ * a sealed trait, opened here to address the message (the identity holds only its blind index).
+ * The official account sends to the person's {@code openid} identity.
  */
 @Component
 class Addresses {
@@ -25,10 +27,12 @@ class Addresses {
 
     private final ProfileDirectory profiles;
     private final WebhookEndpoints endpoints;
+    private final FieldCipher cipher;
 
-    Addresses(ProfileDirectory profiles, WebhookEndpoints endpoints) {
+    Addresses(ProfileDirectory profiles, WebhookEndpoints endpoints, FieldCipher cipher) {
         this.profiles = profiles;
         this.endpoints = endpoints;
+        this.cipher = cipher;
     }
 
     Optional<String> of(TenantId tenant, PersonId person, String channel, Map<String, String> parameters,
@@ -36,8 +40,7 @@ class Addresses {
         return switch (channel) {
             case "email" -> valid(EMAIL, parameters.get("to"))
                     .or(() -> valid(EMAIL, context.get("email")))
-                    .or(() -> profile(tenant, person).flatMap(p -> valid(EMAIL, p.traits().get("email"))
-                            .or(() -> identity(p, "email:"))));
+                    .or(() -> profile(tenant, person).flatMap(p -> valid(EMAIL, opened(tenant, p.traits().get("email")))));
             case "sms" -> valid(PHONE, parameters.get("to")).or(() -> valid(PHONE, context.get("phone")));
             case "wechat-mp" -> valid(OPENID, parameters.get("to"))
                     .or(() -> profile(tenant, person).flatMap(p -> identity(p, "openid:")));
@@ -53,6 +56,18 @@ class Addresses {
     private static Optional<String> welcomeCode(Map<String, String> parameters, Map<String, Object> context) {
         Object code = parameters.containsKey("welcome_code") ? parameters.get("welcome_code") : context.get("welcome_code");
         return code instanceof String text && !text.isBlank() ? Optional.of(text) : Optional.empty();
+    }
+
+    /** The profile keeps e-mail sealed ({@link FieldCipher#sealText}); a shredded one is no address. */
+    @Nullable Object opened(TenantId tenant, @Nullable Object value) {
+        if (!FieldCipher.isSealedText(value)) {
+            return value;
+        }
+        try {
+            return cipher.openText(tenant, (String) value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private Optional<ProfileView> profile(TenantId tenant, PersonId person) {

@@ -2,6 +2,7 @@ package io.siyu.channel;
 
 import io.siyu.action.ActionOutcome;
 import io.siyu.action.ActionRequest;
+import io.siyu.action.ProductSendPolicy;
 import io.siyu.action.SendIntent;
 import io.siyu.action.SendPolicy;
 import io.siyu.platform.TenantId;
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Service;
 public class Dispatcher {
 
     /** Parameters of a message action that are not template variables. */
-    static final java.util.Set<String> RESERVED = java.util.Set.of("channel", "template", "to", "endpoint", "welcome_code");
+    static final java.util.Set<String> RESERVED = java.util.Set.of("channel", "template", "to", "endpoint", "welcome_code",
+            ProductSendPolicy.PARAMETER);
 
     private final MessageTemplates templates;
     private final Rendering rendering;
@@ -124,8 +126,8 @@ public class Dispatcher {
         }
         long now = clock.millis();
         if (gate != null) {
-            switch (gate.decide(new SendIntent(request.tenant(), request.person(), channel, template.marketing(),
-                    rendered.body(), now))) {
+            switch (ProductSendPolicy.decideFor(gate, new SendIntent(request.tenant(), request.person(), channel,
+                    template.marketing(), rendered.body(), now), request.parameters().get(ProductSendPolicy.PARAMETER))) {
                 case SendPolicy.Decision.Allow allow -> { }
                 case SendPolicy.Decision.Defer defer -> {
                     return new ActionOutcome.Retry(Duration.ofMillis(Math.max(0, defer.notBefore() - now)), defer.reason());
@@ -153,8 +155,16 @@ public class Dispatcher {
     }
 
     /** Context first, then the node's parameters, which may override (e.g. a fixed campaign name). */
-    private static Map<String, Object> variables(ActionRequest request) {
+    private Map<String, Object> variables(ActionRequest request) {
         Map<String, Object> values = new HashMap<>(request.context());
+        // sealed traits (e-mail, ID number, address) render in clear, or empty once the person was erased
+        values.replaceAll((k, v) -> {
+            if (!io.siyu.platform.FieldCipher.isSealedText(v)) {
+                return v;
+            }
+            Object opened = addresses.opened(request.tenant(), v);
+            return opened == null ? "" : opened;
+        });
         request.parameters().forEach((k, v) -> {
             if (!RESERVED.contains(k)) {
                 values.put(k, v);

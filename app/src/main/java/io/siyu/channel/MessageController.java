@@ -2,6 +2,7 @@ package io.siyu.channel;
 
 import io.siyu.action.ActionOutcome;
 import io.siyu.action.ActionRequest;
+import io.siyu.action.ProductSendPolicy;
 import io.siyu.identity.Identifier;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.NotFound;
@@ -37,7 +38,8 @@ class MessageController {
     static final int MAX_VALUE = 2_000;
 
     record Send(@Nullable String identifier, @Nullable String template, @Nullable String channel, @Nullable String to,
-            @Nullable String endpoint, @Nullable Map<String, String> variables, @Nullable String idempotencyKey) {}
+            @Nullable String endpoint, @Nullable Map<String, String> variables, @Nullable String idempotencyKey,
+            @Nullable String product) {}
 
     record Endpoint(@Nullable String url) {}
 
@@ -78,6 +80,9 @@ class MessageController {
         }
         if (send.endpoint() != null) {
             parameters.put("endpoint", Names.require("endpoint", send.endpoint()));
+        }
+        if (send.product() != null) { // the financial product the message offers: the send policy checks suitability
+            parameters.put(ProductSendPolicy.PARAMETER, Names.text("product", send.product(), 128));
         }
         Map<String, String> variables = send.variables() == null ? Map.of() : send.variables();
         if (variables.size() > MAX_VARIABLES) {

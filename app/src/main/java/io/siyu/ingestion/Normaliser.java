@@ -4,8 +4,10 @@ import io.siyu.engine.Event;
 import io.siyu.engine.EventKind;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.IdentifierType;
+import io.siyu.identity.PersonalIdentifiers;
 import io.siyu.platform.FieldCipher;
 import io.siyu.platform.InvalidInput.Violation;
+import io.siyu.platform.PersonalMasks;
 import io.siyu.platform.TenantId;
 import io.siyu.profile.Traits;
 import java.math.BigDecimal;
@@ -36,6 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  * identifier types ({@code wecom_external_userid}, {@code unionid}, {@code openid} as
  * {@code appId:openid}, {@code phone}, {@code email}). Phones are normalised, then kept only as a
  * keyed hash (the identifier), a mask (the trait) and AES-GCM ciphertext (sealed in the log).
+ * E-mail addresses become a keyed hash (the identifier) and a {@link FieldCipher#sealText sealed}
+ * trait; ID numbers ({@code id_number}, {@code id_card}) and {@code address} are sealed traits, so
+ * none of the four is in the log, the profile or a snapshot in clear.
  *
  * <p>Time follows Segment: with {@code sentAt}, {@code timestamp = receivedAt − (sentAt −
  * originalTimestamp)} corrects a skewed device clock.
@@ -59,11 +64,16 @@ public class Normaliser {
         record Rejected(String eventName, String messageId, List<Violation> violations) implements Outcome {}
     }
 
+    /** Traits that hold an identity-card number (身份证号); sealed like e-mail and address. */
+    static final Set<String> ID_NUMBER_TRAITS = Set.of("id_number", "id_card");
+
     private final FieldCipher cipher;
+    private final PersonalIdentifiers personal;
     private final JsonMapper json;
 
     public Normaliser(FieldCipher cipher, JsonMapper json) {
         this.cipher = cipher;
+        this.personal = new PersonalIdentifiers(cipher);
         this.json = json;
     }
 
@@ -166,7 +176,7 @@ public class Normaliser {
                 if (idType == IdentifierType.PHONE_HASH) {
                     phone(tenant, value, field, identifiers, traits, sealed, violations);
                 } else if (idType == IdentifierType.EMAIL) {
-                    email(value, field, identifiers, traits, violations);
+                    email(tenant, value, field, identifiers, traits, violations);
                 } else {
                     addId(identifiers, violations, idType, value, field);
                 }
@@ -174,6 +184,7 @@ public class Normaliser {
         } else if (!identities.isMissingNode() && !identities.isNull()) {
             violations.add(new Violation(p + "context.identities", "type", "context.identities must be an object"));
         }
+        String address = null;
         if (traitsNode.isObject()) {
             for (Map.Entry<String, JsonNode> entry : traitsNode.properties()) {
                 String key = entry.getKey();
@@ -184,11 +195,21 @@ public class Normaliser {
                 } else if (key.equals("phone") && value.isString()) {
                     phone(tenant, value.stringValue(), field, identifiers, traits, sealed, violations);
                 } else if (key.equals("email") && value.isString()) {
-                    email(value.stringValue(), field, identifiers, traits, violations);
+                    email(tenant, value.stringValue(), field, identifiers, traits, violations);
+                } else if (ID_NUMBER_TRAITS.contains(key) && value.isString()) {
+                    String id = value.stringValue().trim().toUpperCase(Locale.ROOT);
+                    traits.set(key, id.isEmpty() ? null : cipher.sealText(tenant,
+                            "id_number:" + cipher.blindIndex(tenant, "id_number", id), id, PersonalMasks.idNumber(id)));
+                } else if (key.equals("address") && (value.isString() || value.isObject())) {
+                    address = value.isString() ? value.stringValue() : value.toString();
                 } else {
                     traits.setRaw(key, traitValue(value));
                 }
             }
+        }
+        if (address != null && !address.isBlank()) {
+            traits.set("address", cipher.sealText(tenant, "address:" + addressIndex(tenant, identifiers, address), address,
+                    PersonalMasks.address(address)));
         }
         if (identifiers.isEmpty() && violations.isEmpty()) {
             violations.add(new Violation(p + "userId", "required",
@@ -258,14 +279,27 @@ public class Normaliser {
         sealed.add(new Event.Sealed("phone", cipher.sealPersonal(tenant, "phone:" + index, phone)));
     }
 
-    private static void email(String raw, String field, Set<Identifier> identifiers, Traits traits, List<Violation> violations) {
-        String email = raw.trim().toLowerCase(Locale.ROOT);
+    private void email(TenantId tenant, String raw, String field, Set<Identifier> identifiers, Traits traits,
+            List<Violation> violations) {
+        String email = PersonalIdentifiers.normaliseEmail(raw);
         if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
             violations.add(new Violation(field, "format", "email must look like name@domain.tld"));
             return;
         }
-        identifiers.add(new Identifier(IdentifierType.EMAIL, email));
-        traits.set("email", email);
+        Identifier id = personal.email(tenant, email);
+        identifiers.add(id);
+        // sealed under this e-mail's own data key: erasure shreds it, rotation re-wraps it
+        traits.set("email", cipher.sealText(tenant, "email:" + id.value(), email, PersonalMasks.email(email)));
+    }
+
+    /**
+     * The data key of an address belongs to the address and the person's identifiers in this
+     * message, not to the address alone: members of one household at one address are erased apart.
+     */
+    private String addressIndex(TenantId tenant, Set<Identifier> identifiers, String address) {
+        StringBuilder owner = new StringBuilder();
+        identifiers.stream().map(Identifier::toString).sorted().forEach(id -> owner.append(id).append('\n'));
+        return cipher.blindIndex(tenant, "address", owner + "\u0000" + address);
     }
 
     /** Normalises to +86 mainland form (11 digits) or E.164; null when it is not a phone number. */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.siyu.action.ActionOutcome;
 import io.siyu.action.ActionProvider;
 import io.siyu.action.ActionRequest;
+import io.siyu.action.ProductSendPolicy;
 import io.siyu.action.SendIntent;
 import io.siyu.action.SendPolicy;
 import io.siyu.engine.Engine;
@@ -171,7 +172,7 @@ class OutboxDispatcher implements AutoCloseable {
                     !"false".equals(row.parameters().get("marketing")), row.parameters().getOrDefault("text", ""), now);
             SendPolicy policy = policies.getIfAvailable();
             if (policy != null) {
-                switch (policy.decide(intent)) {
+                switch (ProductSendPolicy.decideFor(policy, intent, row.parameters().get(ProductSendPolicy.PARAMETER))) {
                     case SendPolicy.Decision.Allow allow -> { }
                     case SendPolicy.Decision.Defer defer -> {
                         marks.add(new Mark("UPDATE journey_outbox SET not_before = ?, reason = ? WHERE action_id = ?",

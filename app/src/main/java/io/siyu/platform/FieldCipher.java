@@ -201,6 +201,67 @@ public class FieldCipher {
         }
     }
 
+    /** How a sealed personal value starts when it is kept as text (a trait): {@code sealed:<base64url>}. */
+    public static final String SEALED_TEXT = "sealed:";
+
+    /**
+     * {@link #sealPersonal} as text, for values kept where only strings fit (profile traits): the
+     * ciphertext travels with the profile into the log, memory and snapshots, and only
+     * {@link #openText} shows the value.
+     */
+    public String sealText(TenantId tenant, String subject, String plaintext) {
+        return sealText(tenant, subject, plaintext, null);
+    }
+
+    /**
+     * As {@link #sealText(TenantId, String, String)}, carrying {@code mask} (e.g. {@code z***@example.com})
+     * in clear after the ciphertext: {@code sealed:<base64url>:<mask>}, so a reader who may only see
+     * the mask needs no decryption. The mask must reveal nothing a masked read would not.
+     */
+    public String sealText(TenantId tenant, String subject, String plaintext, @Nullable String mask) {
+        String sealed = SEALED_TEXT + Base64.getUrlEncoder().withoutPadding().encodeToString(sealPersonal(tenant, subject, plaintext));
+        return mask == null ? sealed : sealed + ':' + mask;
+    }
+
+    /** The mask a sealed text carries, or null when it carries none (or is not a sealed text). */
+    public static @Nullable String maskOfText(String sealedText) {
+        if (!sealedText.startsWith(SEALED_TEXT)) {
+            return null;
+        }
+        int colon = sealedText.indexOf(':', SEALED_TEXT.length());
+        return colon < 0 ? null : sealedText.substring(colon + 1);
+    }
+
+    /** Whether {@code value} is a {@link #sealText sealed text}. */
+    public static boolean isSealedText(@Nullable Object value) {
+        return value instanceof String s && s.startsWith(SEALED_TEXT);
+    }
+
+    /**
+     * @throws Shredded when the value's data key was deleted (the person was erased)
+     * @throws IllegalArgumentException when the text is not a sealed text of this tenant
+     */
+    public String openText(TenantId tenant, String sealedText) {
+        return open(tenant, textBytes(sealedText));
+    }
+
+    /** The subject of a sealed text, or null when the text is not one. */
+    public static @Nullable String subjectOfText(String sealedText) {
+        try {
+            return sealedText.startsWith(SEALED_TEXT) ? subjectOf(textBytes(sealedText)) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static byte[] textBytes(String sealedText) {
+        if (!sealedText.startsWith(SEALED_TEXT)) {
+            throw new IllegalArgumentException("not a sealed value");
+        }
+        int colon = sealedText.indexOf(':', SEALED_TEXT.length());
+        return Base64.getUrlDecoder().decode(sealedText.substring(SEALED_TEXT.length(), colon < 0 ? sealedText.length() : colon));
+    }
+
     /** The subject a personal ciphertext was sealed under, or null for a tenant secret or garbage. */
     public static @Nullable String subjectOf(byte[] sealed) {
         if (sealed.length < 2 || sealed[0] != DATA_KEY || sealed.length < 2 + (sealed[1] & 0xff)) {

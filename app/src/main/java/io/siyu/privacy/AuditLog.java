@@ -21,7 +21,6 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.HexFormat;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -52,7 +51,7 @@ public class AuditLog {
             String detail, byte[] prevHash, byte[] hash) {}
 
     private record Pending(@Nullable TenantId tenant, String actor, String action, String subject, String detail,
-            CompletableFuture<Long> written, boolean barrier) {}
+            @Nullable CompletableFuture<Long> written, boolean barrier) {}
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
@@ -90,7 +89,23 @@ public class AuditLog {
     /** Queues an entry; it is durable within milliseconds. */
     public CompletableFuture<Long> record(@Nullable TenantId tenant, String actor, String action, String subject, String detail) {
         CompletableFuture<Long> written = new CompletableFuture<>();
-        Pending pending = new Pending(tenant, clip(actor, 200), clip(action, 100), clip(subject, 500), clip(detail, 4_000), written, false);
+        enqueue(new Pending(tenant, clip(actor, 200), clip(action, 100), clip(subject, 500), clip(detail, 4_000), written, false));
+        java.util.concurrent.locks.LockSupport.unpark(writer); // someone may be waiting for it
+        return written;
+    }
+
+    /**
+     * Queues an entry nobody waits for (a profile read): no future to complete, and the writer's
+     * failure is logged rather than told to a caller who has already answered.
+     */
+    public void note(@Nullable TenantId tenant, String actor, String action, String subject, String detail) {
+        enqueue(new Pending(tenant, clip(actor, 200), clip(action, 100), clip(subject, 500), clip(detail, 4_000), null, false));
+    }
+
+    private void enqueue(Pending pending) {
+        if (queue.offer(pending)) {
+            return;
+        }
         try {
             if (!queue.offer(pending, 5, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the audit log is not keeping up; refusing to act unaudited");
@@ -99,7 +114,6 @@ public class AuditLog {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while auditing", e);
         }
-        return written;
     }
 
     /**
@@ -124,6 +138,7 @@ public class AuditLog {
         CompletableFuture<Long> done = new CompletableFuture<>();
         try {
             queue.put(new Pending(null, "", "", "", "", done, true));
+            java.util.concurrent.locks.LockSupport.unpark(writer);
             done.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -153,19 +168,81 @@ public class AuditLog {
 
     byte[] hashOf(long seq, @Nullable Integer tenant, Instant at, String actor, String action, String subject, String detail,
             byte[] prevHash) {
+        // the bytes hashed: prevHash ‖ seq ‖ tenant ‖ at millis ‖ (length ‖ UTF-8) of each field, laid out in one
+        // reused buffer and fed to the MAC once (entries written before this layout hash the same)
+        HashInput in = HASH_INPUT.get();
+        in.reset(32 + 20 + 16 + 3 * (actor.length() + action.length() + subject.length() + detail.length()));
+        in.put(prevHash);
+        in.putLong(seq);
+        in.putInt(tenant == null ? 0 : tenant);
+        in.putLong(at.toEpochMilli());
+        in.putField(actor);
+        in.putField(action);
+        in.putField(subject);
+        in.putField(detail);
         try {
             Mac mac = macs.get();
-            mac.update(prevHash);
-            mac.update(ByteBuffer.allocate(20).putLong(seq).putInt(tenant == null ? 0 : tenant).putLong(at.toEpochMilli()).array());
-            for (String field : new String[] {actor, action, subject, detail}) {
-                byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-                mac.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-                mac.update(bytes);
-            }
+            mac.update(in.bytes, 0, in.length);
             return mac.doFinal();
         } catch (RuntimeException e) {
             macs.remove(); // a half-fed MAC must not hash the next entry
             throw e;
+        }
+    }
+
+    private static final ThreadLocal<HashInput> HASH_INPUT = ThreadLocal.withInitial(HashInput::new);
+
+    /** A growable byte buffer for an entry's hash input; big-endian like {@link ByteBuffer}. */
+    private static final class HashInput {
+        byte[] bytes = new byte[512];
+        int length;
+
+        void reset(int capacity) {
+            if (bytes.length < capacity) {
+                bytes = new byte[Math.max(capacity, bytes.length * 2)];
+            }
+            length = 0;
+        }
+
+        void put(byte[] b) {
+            System.arraycopy(b, 0, bytes, length, b.length);
+            length += b.length;
+        }
+
+        void putInt(int v) {
+            bytes[length++] = (byte) (v >>> 24);
+            bytes[length++] = (byte) (v >>> 16);
+            bytes[length++] = (byte) (v >>> 8);
+            bytes[length++] = (byte) v;
+        }
+
+        void putLong(long v) {
+            putInt((int) (v >>> 32));
+            putInt((int) v);
+        }
+
+        /** Length (4 bytes) then UTF-8; ASCII, the usual case, without an intermediate array. */
+        void putField(String s) {
+            int lengthAt = length;
+            length += 4;
+            int n = s.length();
+            int i = 0;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                bytes[length++] = (byte) c;
+            }
+            if (i < n) { // not all ASCII: encode the whole field the standard way
+                length = lengthAt + 4;
+                put(s.getBytes(StandardCharsets.UTF_8));
+            }
+            int written = length - lengthAt - 4;
+            int end = length;
+            length = lengthAt;
+            putInt(written);
+            length = end;
         }
     }
 
@@ -181,28 +258,43 @@ public class AuditLog {
         writtenSeq = lastSeq;
     }
 
+    /**
+     * Drains the queue in groups. Between groups the writer sleeps a little (1 ms, growing to 50 ms
+     * while idle) instead of blocking on the queue: a blocked writer is woken by the next offer, a
+     * futex wake and a context switch per read, which cost more than the entry itself. Callers
+     * that wait for their entry ({@link #record}, {@link #flush}) wake it at once.
+     */
     private void writeLoop() {
         List<Pending> group = new ArrayList<>(MAX_GROUP);
+        long idle = MIN_IDLE_NANOS;
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                queue.drainTo(group, MAX_GROUP);
+                if (group.isEmpty()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(this, idle);
+                    idle = Math.min(MAX_IDLE_NANOS, idle * 2);
+                    if (Thread.interrupted()) {
+                        return;
+                    }
                     continue;
                 }
-                group.add(first);
-                queue.drainTo(group, MAX_GROUP - 1);
+                idle = MIN_IDLE_NANOS;
                 write(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             } catch (RuntimeException e) {
                 log.error("Writing {} audit entries failed; their actions are told so", group.size(), e);
-                group.forEach(p -> p.written().completeExceptionally(e));
+                group.forEach(p -> {
+                    if (p.written() != null) {
+                        p.written().completeExceptionally(e);
+                    }
+                });
                 loadHead();
             }
             group.clear();
         }
     }
+
+    private static final long MIN_IDLE_NANOS = 1_000_000L;
+    private static final long MAX_IDLE_NANOS = 50_000_000L;
 
     private void write(List<Pending> group) {
         Instant at = Instant.ofEpochMilli(clock.millis());
@@ -220,13 +312,13 @@ public class AuditLog {
             prev = hash;
         }
         if (!entries.isEmpty()) {
-            String rows = copyRows(entries);
+            CopyRows rows = copyRows(entries);
             // COPY, as the event log does: a batch of INSERTs kept the writer behind the profile reads it audits
             transactions.executeWithoutResult(status -> batches.execute((ConnectionCallback<Long>) connection -> {
                 try {
                     return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                             "COPY audit_log (seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash) FROM STDIN",
-                            new java.io.StringReader(rows));
+                            new java.io.ByteArrayInputStream(rows.bytes, 0, rows.length));
                 } catch (java.io.IOException e) {
                     throw new java.sql.SQLException("COPY into audit_log failed", e);
                 }
@@ -237,25 +329,108 @@ public class AuditLog {
         writtenSeq = seq;
         int next = 0;
         for (Pending p : group) {
-            p.written().complete(p.barrier() ? seq : entries.get(next++).seq());
+            long written = p.barrier() ? seq : entries.get(next++).seq();
+            if (p.written() != null) {
+                p.written().complete(written);
+            }
+        }
+    }
+
+    /** A group's rows in COPY's text format, as UTF-8 bytes (the driver then sends them as they are). */
+    private static final class CopyRows {
+        private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes;
+        int length;
+
+        CopyRows(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        private void room(int n) {
+            if (length + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(length + n, bytes.length * 2));
+            }
+        }
+
+        CopyRows ascii(String s) {
+            room(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                bytes[length++] = (byte) s.charAt(i);
+            }
+            return this;
+        }
+
+        CopyRows ascii(char c) {
+            room(1);
+            bytes[length++] = (byte) c;
+            return this;
+        }
+
+        /** Tab, newline, carriage return and backslash escaped; other text as UTF-8. */
+        CopyRows text(String s) {
+            room(s.length() * 3 + 2);
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) { // not ASCII from here: the rest the standard way
+                    String rest = s.substring(i);
+                    for (byte b : escapeAscii(rest).getBytes(StandardCharsets.UTF_8)) {
+                        room(1);
+                        bytes[length++] = b;
+                    }
+                    return this;
+                }
+                switch (c) {
+                    case '\\' -> { bytes[length++] = '\\'; bytes[length++] = '\\'; }
+                    case '\t' -> { bytes[length++] = '\\'; bytes[length++] = 't'; }
+                    case '\n' -> { bytes[length++] = '\\'; bytes[length++] = 'n'; }
+                    case '\r' -> { bytes[length++] = '\\'; bytes[length++] = 'r'; }
+                    default -> bytes[length++] = (byte) c;
+                }
+            }
+            return this;
+        }
+
+        /** bytea in COPY text: {@code \\x} and lower-case hex. */
+        CopyRows bytea(byte[] b) {
+            room(3 + 2 * b.length);
+            bytes[length++] = '\\';
+            bytes[length++] = '\\';
+            bytes[length++] = 'x';
+            for (byte x : b) {
+                bytes[length++] = HEX[(x >> 4) & 0xf];
+                bytes[length++] = HEX[x & 0xf];
+            }
+            return this;
+        }
+
+        private static String escapeAscii(String s) {
+            StringBuilder out = new StringBuilder(s.length() + 8);
+            escape(out, s);
+            return out.toString();
         }
     }
 
     /** The rows in COPY's text format: tab-separated, {@code \\N} for null, bytea as {@code \\x} hex. */
-    private static String copyRows(List<Entry> entries) {
-        StringBuilder out = new StringBuilder(entries.size() * 200);
-        HexFormat hex = HexFormat.of();
+    private static CopyRows copyRows(List<Entry> entries) {
+        CopyRows out = new CopyRows(entries.size() * 256);
+        String at = "";
+        Instant atOf = null;
         for (Entry e : entries) {
-            out.append(e.seq()).append('\t').append(e.tenant() == null ? "\\N" : e.tenant().toString()).append('\t')
-                    .append(e.at().toString()).append('\t');
-            for (String field : new String[] {e.actor(), e.action(), e.subject(), e.detail()}) {
-                escape(out, field);
-                out.append('\t');
+            if (e.at() != atOf) { // a group shares one time: format it once
+                atOf = e.at();
+                at = atOf.toString();
             }
-            out.append("\\\\x").append(hex.formatHex(e.prevHash())).append('\t').append("\\\\x").append(hex.formatHex(e.hash()))
-                    .append('\n');
+            out.ascii(Long.toString(e.seq())).ascii('\t');
+            out.ascii(e.tenant() == null ? "\\N" : Integer.toString(e.tenant())).ascii('\t');
+            out.ascii(at).ascii('\t');
+            out.text(e.actor()).ascii('\t');
+            out.text(e.action()).ascii('\t');
+            out.text(e.subject()).ascii('\t');
+            out.text(e.detail()).ascii('\t');
+            out.bytea(e.prevHash()).ascii('\t');
+            out.bytea(e.hash()).ascii('\n');
         }
-        return out.toString();
+        return out;
     }
 
     private static void escape(StringBuilder out, String value) {
@@ -274,6 +449,7 @@ public class AuditLog {
     @PreDestroy
     void stop() throws InterruptedException {
         running = false;
+        java.util.concurrent.locks.LockSupport.unpark(writer);
         writer.join(5_000);
     }
 

@@ -1,5 +1,6 @@
 package io.siyu.privacy;
 
+import io.siyu.platform.PersonalMasks;
 import java.util.Set;
 
 /** How personal values are shown to roles that may not see them whole: {@code 138****1234}. */
@@ -16,50 +17,39 @@ final class Masks {
 
     static String trait(String name, String value) {
         return switch (name) {
-            case "phone", "mobile" -> phone(value);
-            case "email" -> email(value);
-            case "name", "real_name" -> value.isEmpty() ? value : value.substring(0, value.offsetByCodePoints(0, 1)) + "**";
-            case "id_number", "id_card" -> keepEnds(value, 3, 4);
-            case "address" -> value.codePointCount(0, value.length()) <= 6 ? "******"
-                    : value.substring(0, value.offsetByCodePoints(0, 6)) + "******";
+            case "phone", "mobile" -> PersonalMasks.phone(value);
+            case "email" -> PersonalMasks.email(value);
+            case "name", "real_name" -> PersonalMasks.name(value);
+            case "id_number", "id_card" -> PersonalMasks.idNumber(value);
+            case "address" -> PersonalMasks.address(value);
             default -> "****";
         };
     }
 
-    /** {@code 13812341234} or {@code +8613812341234} → {@code 138****1234}; an already masked value stays. */
     static String phone(String phone) {
-        String local = phone.startsWith("+86") ? phone.substring(3) : phone;
-        if (local.contains("****")) {
-            return local;
-        }
-        return local.length() < 7 ? "****" : local.substring(0, 3) + "****" + local.substring(local.length() - 4);
+        return PersonalMasks.phone(phone);
     }
 
-    /** {@code zhang.san@example.com} → {@code z***@example.com}. */
     static String email(String email) {
-        int at = email.indexOf('@');
-        return at <= 0 ? "****" : email.charAt(0) + "***" + email.substring(at);
+        return PersonalMasks.email(email);
     }
 
     /** {@code type:value} with a personal value masked. */
     static String identifier(String typed) {
-        int colon = typed.indexOf(':');
-        if (colon < 0) {
-            return typed;
+        if (!(typed.startsWith("email:") || typed.startsWith("phone:") || typed.startsWith("phone_hash:"))) {
+            return typed; // the common case, without splitting the string
         }
+        int colon = typed.indexOf(':');
         String type = typed.substring(0, colon);
         String value = typed.substring(colon + 1);
         return switch (type) {
-            case "email" -> type + ":" + email(value);
+            case "email" -> type + ":" + (value.indexOf('@') > 0 ? email(value) : keepEnds(value, 4, 0));
             case "phone_hash", "phone" -> type + ":" + keepEnds(value, 4, 0);
             default -> typed;
         };
     }
 
     private static String keepEnds(String value, int head, int tail) {
-        if (value.length() <= head + tail) {
-            return "****";
-        }
-        return value.substring(0, head) + "****" + value.substring(value.length() - tail);
+        return PersonalMasks.keepEnds(value, head, tail);
     }
 }

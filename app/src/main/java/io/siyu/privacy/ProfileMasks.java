@@ -1,10 +1,18 @@
 package io.siyu.privacy;
 
+import io.siyu.platform.FieldCipher;
 import io.siyu.profile.ProfileView;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The masked copy of a profile that every role but admin sees: {@code 138****1234}, {@code z***@example.com}. */
+/**
+ * The masked copy of a profile that every role but admin sees: {@code 138****1234},
+ * {@code z***@example.com}. A sealed trait (e-mail, ID number, address) is shown by the mask it
+ * carries, so a masked read decrypts nothing. On every profile read, so one pass over the traits
+ * and no streams.
+ */
 public final class ProfileMasks {
 
     private ProfileMasks() {}
@@ -12,23 +20,30 @@ public final class ProfileMasks {
     /** A copy with personal traits and identifiers masked; behaviour, stats, tags and scores unchanged. */
     public static ProfileView mask(ProfileView view) {
         Map<String, Object> traits = view.traits();
-        boolean personal = false;
-        for (String name : Masks.PERSONAL_TRAITS) {
-            if (traits.containsKey(name)) {
-                personal = true;
-                break;
-            }
-        }
-        if (personal) {
-            traits = new LinkedHashMap<>(traits);
-            for (String name : Masks.PERSONAL_TRAITS) {
-                Object value = traits.get(name);
-                if (value != null) {
-                    traits.put(name, Masks.trait(name, value.toString()));
+        Map<String, Object> masked = null;
+        for (Map.Entry<String, Object> entry : traits.entrySet()) {
+            if (Masks.PERSONAL_TRAITS.contains(entry.getKey()) || FieldCipher.isSealedText(entry.getValue())) {
+                if (masked == null) {
+                    masked = new LinkedHashMap<>(traits);
                 }
+                masked.put(entry.getKey(), maskOf(entry.getKey(), entry.getValue()));
             }
         }
-        return new ProfileView(view.id(), view.identities().stream().map(Masks::identifier).toList(), traits, view.stats(),
-                view.tags(), view.scores(), view.mergedFrom());
+        List<String> identities = view.identities();
+        List<String> maskedIdentities = new ArrayList<>(identities.size());
+        for (int i = 0; i < identities.size(); i++) {
+            maskedIdentities.add(Masks.identifier(identities.get(i)));
+        }
+        return new ProfileView(view.id(), maskedIdentities, masked == null ? traits : masked, view.stats(), view.tags(),
+                view.scores(), view.mergedFrom());
+    }
+
+    private static String maskOf(String name, Object value) {
+        String text = value.toString();
+        if (FieldCipher.isSealedText(text)) {
+            String mask = FieldCipher.maskOfText(text);
+            return mask == null ? "****" : mask;
+        }
+        return Masks.trait(name, text);
     }
 }

@@ -2,6 +2,7 @@ package io.siyu.privacy;
 
 import io.siyu.identity.PersonId;
 import io.siyu.platform.Caller;
+import io.siyu.platform.FieldCipher;
 import io.siyu.platform.NotFound;
 import io.siyu.platform.Role;
 import io.siyu.platform.TenantId;
@@ -20,17 +21,20 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 /**
  * Every profile the management API returns passes here on its way out: a person who was erased is
  * not found, the read is audited (who read whom, through which endpoint), and personal traits and
- * identifiers are masked for every role but admin. The profile capability knows nothing of it.
+ * identifiers are masked for every role but admin. Sealed traits (e-mail, ID number, address) are
+ * opened here for an admin, and shown by the masks they carry to everyone else. The profile capability knows nothing of it.
  */
 @RestControllerAdvice
 class ProfileReadGuard implements ResponseBodyAdvice<ProfileView> {
 
     private final AuditLog audit;
     private final Erasures erasures;
+    private final FieldCipher cipher;
 
-    ProfileReadGuard(AuditLog audit, Erasures erasures) {
+    ProfileReadGuard(AuditLog audit, Erasures erasures, FieldCipher cipher) {
         this.audit = audit;
         this.erasures = erasures;
+        this.cipher = cipher;
     }
 
     @Override
@@ -50,8 +54,9 @@ class ProfileReadGuard implements ResponseBodyAdvice<ProfileView> {
         if (erasures.isErased(tenant, body.id())) {
             throw new NotFound("no person " + body.id());
         }
-        audit.record(tenant, caller == null ? "unknown" : caller.actor(), "profile.read", body.id(),
+        audit.note(tenant, caller == null ? "unknown" : caller.actor(), "profile.read", body.id(),
                 http.getMethod() + " " + http.getRequestURI());
-        return caller == null || caller.role() != Role.ADMIN ? ProfileMasks.mask(body) : body;
+        // a masked read shows the masks sealed values carry; only an admin's read decrypts
+        return caller == null || caller.role() != Role.ADMIN ? ProfileMasks.mask(body) : SealedTraits.open(cipher, tenant, body);
     }
 }

@@ -6,6 +6,7 @@ import io.siyu.engine.Engine;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.IdentifierType;
 import io.siyu.platform.Caller;
+import io.siyu.platform.FieldCipher;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.Role;
 import io.siyu.platform.TenantId;
@@ -42,8 +43,10 @@ class SegmentExport {
     private final ExportWatch watch;
     private final AuditLog audit;
     private final Erasures erasures;
+    private final FieldCipher cipher;
 
-    SegmentExport(Engine engine, ExportWatch watch, AuditLog audit, Erasures erasures) {
+    SegmentExport(Engine engine, ExportWatch watch, AuditLog audit, Erasures erasures, FieldCipher cipher) {
+        this.cipher = cipher;
         this.engine = engine;
         this.watch = watch;
         this.audit = audit;
@@ -68,6 +71,7 @@ class SegmentExport {
         boolean unmasked = caller.role() == Role.ADMIN;
         for (int from = 0; from < members.length; from += CHUNK) {
             int[] chunk = Arrays.copyOfRange(members, from, Math.min(members.length, from + CHUNK));
+            java.util.List<Map.Entry<ProfileView, java.util.List<Identifier>>> kept = new java.util.ArrayList<>(chunk.length);
             engine.ask(tenant.value(), state -> {
                 ConsentBook consent = state.part(ConsentExtension.ID, ConsentBook.class);
                 for (int person : chunk) {
@@ -76,11 +80,16 @@ class SegmentExport {
                         counts[1]++;
                         continue;
                     }
-                    row(rows, unmasked ? view : ProfileMasks.mask(view), state.graph().identifiersOf(person), exportId);
+                    kept.add(Map.entry(view, state.graph().identifiersOf(person)));
                     counts[0]++;
                 }
                 return null;
             });
+            // sealed traits are opened off the partition thread: a data key may have to be read from the database
+            for (Map.Entry<ProfileView, java.util.List<Identifier>> person : kept) {
+                ProfileView view = person.getKey();
+                row(rows, unmasked ? SealedTraits.open(cipher, tenant, view) : ProfileMasks.mask(view), person.getValue(), exportId);
+            }
         }
         watch.admit(tenant, caller, "segment " + name, counts[0]);
         audit.recordAndWait(tenant, caller.actor(), "segment.exported", "segment:" + name,

@@ -5,6 +5,7 @@ import io.siyu.engine.Event;
 import io.siyu.engine.EventCodec;
 import io.siyu.engine.PostgresEventLog;
 import io.siyu.identity.Identifier;
+import io.siyu.identity.PersonalIdentifiers;
 import io.siyu.platform.Caller;
 import io.siyu.platform.FieldCipher;
 import io.siyu.platform.TenantId;
@@ -32,17 +33,23 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A person's rights under PIPL arts. 45 and 47: a copy of everything held about them, and erasure.
  *
- * <p>Erasure works in three steps, each covering a place the data lives:
+ * <p>Erasure works in four steps, each covering a place the data lives:
  * <ol>
- *   <li><b>Crypto-shredding</b>: the data keys of the person's sealed fields (phone today; see
- *       {@link FieldCipher#sealPersonal}) are deleted, so every copy of those ciphertexts, in the
- *       log, in snapshots and in database backups, is unreadable from then on.</li>
+ *   <li><b>Crypto-shredding</b>: the data keys of the person's sealed fields (phone, e-mail, ID
+ *       number and address; see {@link FieldCipher#sealPersonal}) are deleted, so every copy of
+ *       those ciphertexts, in the log, in snapshots and in database backups, is unreadable from
+ *       then on.</li>
  *   <li><b>Anonymising the log</b>: the person's events are rewritten in place with their traits,
  *       properties, context and sealed fields removed and each identifier replaced by a random
  *       pseudonym of the same type (so identity resolution, person numbering and aggregate
  *       counts stay as they were). The random mapping is not kept.</li>
  *   <li><b>Rebuilding</b> the tenant from the rewritten log, which also writes fresh snapshots, so
  *       profile, segments and consent no longer hold anything of the person.</li>
+ *   <li><b>Other tables</b>: every per-person table outside the log ({@link PersonalRecords}:
+ *       membership history, journey journal and outbox, send log and decisions, message outbox,
+ *       inbox, coupons, risk cases, service conversations and tickets, quarantined messages) is
+ *       deleted or scrubbed in the log's transaction, and once more after the rebuild; identity
+ *       rulings take the log's pseudonyms. Access requests show the same rows.</li>
  * </ol>
  * The erasure is recorded ({@link Erasures}): the person id answers 404 afterwards and the consent
  * gate answers refused. Plain-text traits in database backups taken before the erasure are not
@@ -53,7 +60,8 @@ class SubjectRights {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    record Erased(String person, int events, int shreddedKeys) {}
+    /** @param records rows deleted or scrubbed per table outside the log ({@link PersonalRecords}) */
+    record Erased(String person, int events, int shreddedKeys, Map<String, Integer> records) {}
 
     private final People people;
     private final Engine engine;
@@ -65,9 +73,12 @@ class SubjectRights {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
+    private final PersonalRecords records;
 
     SubjectRights(People people, Engine engine, PostgresEventLog log, ProfileDirectory profiles, FieldCipher cipher,
-            AuditLog audit, Erasures erasures, JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json) {
+            AuditLog audit, Erasures erasures, JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json,
+            PersonalRecords records) {
+        this.records = records;
         this.people = people;
         this.engine = engine;
         this.log = log;
@@ -91,9 +102,10 @@ class SubjectRights {
         export.put("person", person.id().toString());
         export.put("exportedAt", Instant.ofEpochMilli(engine.clock().millis()).toString());
         export.put("exportedBy", caller.actor());
-        export.put("profile", profile);
+        export.put("profile", SealedTraits.open(cipher, tenant, profile));
         export.put("consent", consent);
         export.put("events", events);
+        export.put("records", records.export(tenant, keysOf(person, profile), needles(person, List.of())));
         export.put("accessLog", audit.about(tenant, person.id().toString(), 1_000).stream()
                 .map(e -> Map.of("at", e.at().toString(), "actor", e.actor(), "action", e.action(), "detail", e.detail()))
                 .toList());
@@ -103,6 +115,7 @@ class SubjectRights {
     /** Erases the person everywhere this installation can reach; see the class comment. */
     Erased erase(TenantId tenant, String personId, Caller caller) {
         People.Person person = people.require(tenant, personId);
+        ProfileView profile = profiles.find(tenant, person.id()).orElseThrow();
         audit.recordAndWait(tenant, caller.actor(), "subject.erasure.started", person.id().toString(), "");
         Set<Identifier> identifiers = new LinkedHashSet<>(person.identifiers());
         Map<Identifier, Identifier> pseudonyms = new HashMap<>();
@@ -111,11 +124,13 @@ class SubjectRights {
         }
         Set<String> subjects = new LinkedHashSet<>();
         for (Identifier id : identifiers) {
-            if (id.type() == io.siyu.identity.IdentifierType.PHONE_HASH) {
-                subjects.add("phone:" + id.value());
+            String subject = PersonalIdentifiers.subjectOf(id); // phone and e-mail keys
+            if (subject != null) {
+                subjects.add(subject);
             }
         }
         List<Event> rewritten = new ArrayList<>();
+        List<Event> rewrittenSources = new ArrayList<>();
         eventsOf(tenant, person, event -> {
             for (Event.Sealed sealed : event.sealed()) {
                 String subject = FieldCipher.subjectOf(sealed.ciphertext());
@@ -123,8 +138,33 @@ class SubjectRights {
                     subjects.add(subject);
                 }
             }
+            Traits traits = event.traits(); // sealed traits: e-mail, ID number, address
+            for (int i = 0; i < traits.size(); i++) {
+                if (FieldCipher.isSealedText(traits.valueAt(i))) {
+                    String subject = FieldCipher.subjectOfText((String) traits.valueAt(i));
+                    if (subject != null) {
+                        subjects.add(subject);
+                    }
+                }
+            }
+            rewrittenSources.add(event);
             rewritten.add(anonymised(event, pseudonyms));
         });
+        List<String> clear = new ArrayList<>(); // the person's sealed values, to find their rejected messages by
+        for (Event event : rewrittenSources) {
+            for (Event.Sealed sealed : event.sealed()) {
+                openQuietly(tenant, sealed.ciphertext(), clear);
+            }
+            for (int i = 0; i < event.traits().size(); i++) {
+                if (FieldCipher.isSealedText(event.traits().valueAt(i))) {
+                    try {
+                        clear.add(cipher.openText(tenant, (String) event.traits().valueAt(i)));
+                    } catch (IllegalArgumentException e) {
+                        // shredded already
+                    }
+                }
+            }
+        }
         int shredded = 0;
         for (String subject : subjects) {
             if (cipher.shred(tenant, subject)) {
@@ -132,11 +172,22 @@ class SubjectRights {
             }
         }
         // the log is append-only for everything but this: the law's erasure right outranks it
+        PersonalRecords.Keys keys = keysOf(person, profile);
+        Map<String, Integer> touched = new java.util.TreeMap<>();
+        List<String> needles = needles(person, clear);
         transactions.executeWithoutResult(status -> {
             for (Event event : rewritten) {
                 jdbc.sql("UPDATE event_log SET body = ? WHERE seq = ? AND tenant_id = ?")
                         .params(EventCodec.encode(event), event.seq(), tenant.value()).update();
             }
+            // operators' identity rulings follow the log's pseudonyms, so the rebuild applies them as before
+            pseudonyms.forEach((id, pseudonym) -> {
+                jdbc.sql("UPDATE identity_rules SET left_identifier = ? WHERE tenant_id = ? AND left_identifier = ?")
+                        .params(pseudonym.toString(), tenant.value(), id.toString()).update();
+                jdbc.sql("UPDATE identity_rules SET right_identifier = ? WHERE tenant_id = ? AND right_identifier = ?")
+                        .params(pseudonym.toString(), tenant.value(), id.toString()).update();
+            });
+            records.erase(tenant, keys, needles).forEach((table, n) -> touched.merge(table, n, Integer::sum));
         });
         erasures.record(tenant, person.id().toString(), caller.actor(), shredded);
         try {
@@ -144,9 +195,45 @@ class SubjectRights {
         } catch (Exception e) {
             throw new IllegalStateException("the log was anonymised but the tenant could not be rebuilt; restart Siyu to finish", e);
         }
+        // again after the rebuild: history writers are asynchronous and may have had the person's rows queued
+        transactions.executeWithoutResult(status -> records.erase(tenant, keys, needles)
+                .forEach((table, n) -> touched.merge(table, n, Integer::sum)));
         audit.recordAndWait(tenant, caller.actor(), "subject.erased", person.id().toString(),
-                "events=" + rewritten.size() + " shreddedKeys=" + shredded);
-        return new Erased(person.id().toString(), rewritten.size(), shredded);
+                "events=" + rewritten.size() + " shreddedKeys=" + shredded + " records=" + touched);
+        return new Erased(person.id().toString(), rewritten.size(), shredded, touched);
+    }
+
+    private static PersonalRecords.Keys keysOf(People.Person person, ProfileView profile) {
+        List<io.siyu.identity.PersonId> people = new ArrayList<>();
+        people.add(person.id());
+        for (String merged : profile.mergedFrom()) {
+            people.add(io.siyu.identity.PersonId.parse(merged));
+        }
+        return PersonalRecords.Keys.of(people, person.identifiers());
+    }
+
+    /** Quoted values the person's rejected messages would contain: clear identifiers and sealed values. */
+    private static List<String> needles(People.Person person, List<String> clear) {
+        List<String> needles = new ArrayList<>();
+        for (Identifier id : person.identifiers()) {
+            if (id.type() != io.siyu.identity.IdentifierType.PHONE_HASH && id.type() != io.siyu.identity.IdentifierType.EMAIL) {
+                needles.add("\"" + id.value() + "\"");
+            }
+        }
+        clear.forEach(value -> needles.add("\"" + value + "\""));
+        return needles;
+    }
+
+    private void openQuietly(TenantId tenant, byte[] sealed, List<String> into) {
+        try {
+            String value = cipher.open(tenant, sealed);
+            into.add(value);
+            if (value.startsWith("+86")) {
+                into.add(value.substring(3));
+            }
+        } catch (IllegalArgumentException e) {
+            // shredded already, or not this tenant's: nothing to find by
+        }
     }
 
     /** Calls {@code sink} with every logged event of the tenant that names one of the person's identifiers. */

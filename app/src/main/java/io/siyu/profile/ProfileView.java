@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * A read-only copy of a profile as the management API returns it.
  *
  * @param id the person id (UUID)
- * @param identities identifiers as {@code type:value}; phones appear only as their keyed hash
- * @param traits typed traits; a phone trait is masked
+ * @param identities identifiers as {@code type:value}; phones and e-mails appear only as their keyed hash
+ * @param traits typed traits; a phone trait is masked; e-mail, ID number and address are sealed
+ *     ({@code sealed:…}, see {@code FieldCipher#sealText}) until a reader entitled to them opens them
  * @param stats computed statistics
  * @param tags tag names the person holds
  * @param scores model and RFM scores, by name

@@ -40,6 +40,17 @@ class AuditChainTest extends PrivacyApi {
     }
 
     @Test
+    void entriesWithChineseTabsBackslashesAndNewlinesAreStoredAsGivenAndVerify() {
+        String detail = "导出 export\tC:\\tmp\n第二行\r😀";
+        long seq = audit.recordAndWait(null, "操作员 wang", "probe", "人员-1", detail);
+        audit.note(null, "reader", "profile.read", "someone", "GET /api/v1/profiles/x");
+        audit.flush();
+        assertThat(jdbc.sql("SELECT actor || '|' || subject || '|' || detail FROM audit_log WHERE seq = ?").param(seq)
+                .query(String.class).single()).isEqualTo("操作员 wang|人员-1|" + detail);
+        assertThat(verifier.verify().intact()).isTrue();
+    }
+
+    @Test
     void anAlteredEntryIsFound() {
         long seq = entries(3).get(1);
         tampered(() -> jdbc.sql("UPDATE audit_log SET detail = 'nothing to see' WHERE seq = ?").param(seq).update(),

@@ -3,6 +3,8 @@ package io.siyu.engine.wiring;
 import io.siyu.engine.Engine;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.PersonId;
+import io.siyu.identity.PersonalIdentifiers;
+import io.siyu.platform.FieldCipher;
 import io.siyu.platform.TenantId;
 import io.siyu.profile.ProfileDirectory;
 import io.siyu.profile.ProfileView;
@@ -14,9 +16,11 @@ import org.springframework.stereotype.Component;
 class EngineProfileDirectory implements ProfileDirectory {
 
     private final Engine engine;
+    private final PersonalIdentifiers personal;
 
-    EngineProfileDirectory(Engine engine) {
+    EngineProfileDirectory(Engine engine, FieldCipher cipher) {
         this.engine = engine;
+        this.personal = new PersonalIdentifiers(cipher);
     }
 
     @Override
@@ -29,10 +33,14 @@ class EngineProfileDirectory implements ProfileDirectory {
     }
 
     @Override
-    public Optional<ProfileView> find(TenantId tenant, Identifier identifier) {
+    public Optional<ProfileView> find(TenantId tenant, Identifier given) {
+        Identifier identifier = personal.forLookup(tenant, given); // e-mail addresses are held as their blind index
         long now = engine.clock().millis();
         return Optional.ofNullable(engine.ask(tenant.value(), state -> {
             int person = state.graph().lookup(identifier);
+            if (person < 0 && !identifier.equals(given)) {
+                person = state.graph().lookup(given); // logged in clear before e-mail was sealed
+            }
             return person < 0 ? null : state.view(person, now);
         }));
     }

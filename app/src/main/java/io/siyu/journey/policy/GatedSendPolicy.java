@@ -5,7 +5,8 @@ import io.siyu.action.ConsentGate;
 import io.siyu.action.ContentGate;
 import io.siyu.action.Purpose;
 import io.siyu.action.SendIntent;
-import io.siyu.action.SendPolicy;
+import io.siyu.action.ProductSendPolicy;
+import io.siyu.action.SuitabilityGate;
 import io.siyu.platform.TenantId;
 import io.siyu.profile.ProfileDirectory;
 import io.siyu.profile.ProfileView;
@@ -17,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.time.DateTimeException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,11 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The send policy every message passes, in this order: consent (marketing needs {@link Consent#ALL}),
- * content compliance ({@code BLOCK} and {@code REVIEW} hold the message back), then for marketing
+ * financial suitability and risk holds ({@link SuitabilityGate}: a product rated above the person's
+ * risk assessment, or marketing to a person frozen by a risk rule, is suppressed), content compliance ({@code BLOCK} and {@code REVIEW} hold the message back), then for marketing
  * messages quiet hours in the person's time zone (deferred to their end, not dropped), frequency
  * caps per person and channel over a rolling day and week, and finally the channel's rate limit
  * for the tenant (deferred to the next free slot). Consent and content come from the compliance
- * capability's beans; until they exist, everything passes those two gates.
+ * capability's beans; until they exist, everything passes those three gates.
  *
  * <p>Every suppression and deferral is recorded with its reason (table {@code send_decisions}) and
  * readable at {@code GET /api/v1/send-policy/decisions}. Caps count what {@link #sent} recorded, in
@@ -37,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @DependsOnDatabaseInitialization
-class GatedSendPolicy implements SendPolicy {
+class GatedSendPolicy implements ProductSendPolicy {
 
     static final ZoneId DEFAULT_ZONE = ZoneId.of("Asia/Shanghai");
     private static final long DAY_MS = 86_400_000L;
@@ -48,12 +51,14 @@ class GatedSendPolicy implements SendPolicy {
     private final ObjectProvider<ProfileDirectory> profiles;
     private final ObjectProvider<ConsentGate> consent;
     private final ObjectProvider<ContentGate> content;
+    private final ObjectProvider<SuitabilityGate> suitability;
     private final Map<Integer, PolicySettings> settings = new ConcurrentHashMap<>();
     /** Per tenant and channel: the earliest time the next message may go (a spacing limiter). */
     private final Map<String, Long> nextSlot = new ConcurrentHashMap<>();
 
     GatedSendPolicy(JdbcClient jdbc, JsonMapper json, Clock clock, ObjectProvider<ProfileDirectory> profiles,
-            ObjectProvider<ConsentGate> consent, ObjectProvider<ContentGate> content) {
+            ObjectProvider<ConsentGate> consent, ObjectProvider<ContentGate> content, ObjectProvider<SuitabilityGate> suitability) {
+        this.suitability = suitability;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -64,7 +69,12 @@ class GatedSendPolicy implements SendPolicy {
 
     @Override
     public Decision decide(SendIntent intent) {
-        Decision decision = evaluate(intent);
+        return decide(intent, null);
+    }
+
+    @Override
+    public Decision decide(SendIntent intent, @Nullable String product) {
+        Decision decision = evaluate(intent, product);
         switch (decision) {
             case Decision.Suppress s -> record(intent, "SUPPRESS", s.reason());
             case Decision.Defer d -> record(intent, "DEFER", d.reason());
@@ -73,12 +83,19 @@ class GatedSendPolicy implements SendPolicy {
         return decision;
     }
 
-    private Decision evaluate(SendIntent intent) {
+    private Decision evaluate(SendIntent intent, @Nullable String product) {
         if (intent.marketing()) {
             ConsentGate gate = consent.getIfAvailable();
             Consent answer = gate == null ? Consent.ALL : gate.consentOf(intent.tenant(), intent.person(), Purpose.MARKETING);
             if (answer != Consent.ALL) {
                 return new Decision.Suppress("consent:" + answer.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            }
+        }
+        SuitabilityGate hold = suitability.getIfAvailable();
+        if (hold != null) {
+            String refusal = hold.refusal(intent.tenant(), intent.person(), product, intent.marketing());
+            if (refusal != null) {
+                return new Decision.Suppress(refusal);
             }
         }
         ContentGate filter = content.getIfAvailable();

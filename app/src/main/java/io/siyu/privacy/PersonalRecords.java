@@ -1,0 +1,240 @@
+package io.siyu.privacy;
+
+import io.siyu.identity.Identifier;
+import io.siyu.identity.PersonId;
+import io.siyu.platform.TenantId;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every table outside the event log that holds rows about one person, with what an access request
+ * shows of them and what erasure does to them. Each table of {@code db/migration} is either here
+ * ({@link #TABLES}) or in {@link #NOT_PERSONAL} with the reason; {@code PersonalRecordsCoverageTest}
+ * fails when a migration adds a table that is in neither, so a new per-person table cannot be
+ * forgotten by erasure.
+ *
+ * <p>A person's rows are found by their forms: the person index ({@code int}), the person id
+ * ({@code uuid}), or an identifier as text ({@code user_id:u-42}); people merged into them are
+ * included. Erasure deletes rows that exist only for the person and scrubs the personal columns of
+ * rows that also count for others (a coupon's serial holds the template's stock; an outbox row its
+ * idempotency).
+ */
+@Component
+class PersonalRecords {
+
+    /** How a table names the person. */
+    enum Key { INDEX, UUID, TEXT }
+
+    /**
+     * @param export SELECT of what the person may see, with {@code ?} for tenant and the key array
+     * @param erase  statements run in one transaction, each with {@code ?} for tenant and the key array
+     */
+    record Table(String name, Key key, String export, List<String> erase) {}
+
+    /** Where the person's data lives outside the event log, in the order erasure works through it. */
+    static final List<Table> TABLES = List.of(
+            new Table("membership_changes", Key.INDEX,
+                    "SELECT name, kind, entered, at FROM membership_changes WHERE tenant_id = ? AND person = ANY(?) ORDER BY at",
+                    List.of("DELETE FROM membership_changes WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("journey_journal", Key.INDEX,
+                    "SELECT journey_id, kind, node, to_timestamp(at / 1000.0) AS at, reason FROM journey_journal"
+                            + " WHERE tenant_id = ? AND person = ANY(?) ORDER BY id",
+                    List.of("DELETE FROM journey_journal WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("journey_outbox", Key.INDEX,
+                    "SELECT action_id, journey_id, node, type, status, reason, to_timestamp(created_at / 1000.0) AS created_at"
+                            + " FROM journey_outbox WHERE tenant_id = ? AND person = ANY(?) ORDER BY seq",
+                    // the row stays (its action id keeps a retried step from acting twice); what it knew of the person goes
+                    List.of("UPDATE journey_outbox SET context = '{}'::jsonb, output = NULL,"
+                            + " status = CASE WHEN status = 'PENDING' THEN 'SUPPRESSED' ELSE status END,"
+                            + " reason = CASE WHEN status = 'PENDING' THEN 'subject:erased' ELSE reason END"
+                            + " WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("send_log", Key.UUID,
+                    "SELECT channel, to_timestamp(at / 1000.0) AS at FROM send_log WHERE tenant_id = ? AND person = ANY(?) ORDER BY at",
+                    List.of("DELETE FROM send_log WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("send_decisions", Key.UUID,
+                    "SELECT channel, decision, reason, to_timestamp(at / 1000.0) AS at FROM send_decisions"
+                            + " WHERE tenant_id = ? AND person = ANY(?) ORDER BY at",
+                    List.of("DELETE FROM send_decisions WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("message_outbox", Key.UUID,
+                    "SELECT message_id, channel, template, address, subject, body, status, created_at, sent_at FROM message_outbox"
+                            + " WHERE tenant_id = ? AND person_id = ANY(?) ORDER BY created_at",
+                    List.of("UPDATE message_outbox SET address = '(erased)', subject = NULL, body = '', provider_ref = NULL,"
+                            + " status = CASE WHEN status = 'PENDING' THEN 'DEAD' ELSE status END,"
+                            + " last_error = CASE WHEN status = 'PENDING' THEN 'subject erased' ELSE last_error END"
+                            + " WHERE tenant_id = ? AND person_id = ANY(?)")),
+            new Table("inbox_messages", Key.UUID,
+                    "SELECT message_id, title, body, created_at, read_at FROM inbox_messages"
+                            + " WHERE tenant_id = ? AND person_id = ANY(?) ORDER BY id",
+                    List.of("DELETE FROM inbox_messages WHERE tenant_id = ? AND person_id = ANY(?)")),
+            new Table("coupon_abuse_flags", Key.UUID,
+                    "SELECT f.signal, f.people, f.flagged_at FROM coupon_abuse_flags f WHERE f.tenant_id = ? AND EXISTS ("
+                            + "SELECT 1 FROM coupons c WHERE c.tenant_id = f.tenant_id AND c.person_id = ANY(?)"
+                            + " AND f.value = CASE f.signal WHEN 'device' THEN c.device WHEN 'phone' THEN c.phone_hash"
+                            + " ELSE c.payment_account END)",
+                    List.of("DELETE FROM coupon_abuse_flags f WHERE f.tenant_id = ? AND EXISTS ("
+                            + "SELECT 1 FROM coupons c WHERE c.tenant_id = f.tenant_id AND c.person_id = ANY(?)"
+                            + " AND f.value = CASE f.signal WHEN 'device' THEN c.device WHEN 'phone' THEN c.phone_hash"
+                            + " ELSE c.payment_account END)")),
+            new Table("coupons", Key.UUID,
+                    "SELECT code, template_id, status, issued_at, expires_at, redeemed_at, order_id, discount_fen FROM coupons"
+                            + " WHERE tenant_id = ? AND person_id = ANY(?) ORDER BY issued_at",
+                    // the serial keeps counting against the template's stock; who it went to does not stay
+                    List.of("UPDATE coupons SET identifier = 'erased', order_id = NULL, device = NULL, phone_hash = NULL,"
+                            + " payment_account = NULL WHERE tenant_id = ? AND person_id = ANY(?)")),
+            new Table("risk_cases", Key.UUID,
+                    "SELECT detector, action, status, occurred_at, evidence FROM risk_cases"
+                            + " WHERE tenant_id = ? AND person = ANY(?) ORDER BY id",
+                    List.of("DELETE FROM risk_cases WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("service_messages", Key.TEXT,
+                    "SELECT m.conversation_id, m.seq, m.sender, m.text, m.created_at FROM service_messages m"
+                            + " JOIN service_conversations c ON c.id = m.conversation_id"
+                            + " WHERE c.tenant_id = ? AND c.person = ANY(?) ORDER BY m.created_at, m.seq",
+                    List.of("DELETE FROM service_messages m USING service_conversations c WHERE c.id = m.conversation_id"
+                            + " AND c.tenant_id = ? AND c.person = ANY(?)")),
+            new Table("service_tickets", Key.TEXT,
+                    "SELECT id, kind, queue, status, reason, summary, created_at, closed_at FROM service_tickets"
+                            + " WHERE tenant_id = ? AND person = ANY(?) ORDER BY id",
+                    List.of("DELETE FROM service_tickets t USING service_conversations c WHERE t.conversation_id = c.id"
+                            + " AND c.tenant_id = ? AND c.person = ANY(?)",
+                            "DELETE FROM service_tickets WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("service_conversations", Key.TEXT,
+                    "SELECT id, channel, owner, created_at FROM service_conversations WHERE tenant_id = ? AND person = ANY(?)"
+                            + " ORDER BY created_at",
+                    List.of("DELETE FROM service_conversations WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("quarantine", Key.TEXT,
+                    "SELECT received_at, source, event_name, reasons::text AS reasons, payload FROM quarantine WHERE tenant_id = ?"
+                            + " AND EXISTS (SELECT 1 FROM unnest(?::text[]) v WHERE strpos(payload, v) > 0) ORDER BY id",
+                    List.of("DELETE FROM quarantine WHERE tenant_id = ?"
+                            + " AND EXISTS (SELECT 1 FROM unnest(?::text[]) v WHERE strpos(payload, v) > 0)")),
+            new Table("identity_rules", Key.TEXT,
+                    "SELECT kind, left_identifier, right_identifier, created_at FROM identity_rules"
+                            + " WHERE tenant_id = ? AND (left_identifier = ANY(?) OR right_identifier = ANY(?)) ORDER BY id",
+                    List.of())); // rewritten with the log's pseudonyms by SubjectRights, so a rebuild keeps the ruling
+
+    /** Tables that hold no rows about one data subject, and why; erasure leaves them alone on purpose. */
+    static final Map<String, String> NOT_PERSONAL = Map.ofEntries(
+            Map.entry("event_log", "rewritten by SubjectRights (identifiers pseudonymised, traits and sealed fields removed)"),
+            Map.entry("data_keys", "the person's keys are deleted by crypto-shredding; the others are other people's"),
+            Map.entry("erasures", "the record that the person was erased, which erasure exists to keep"),
+            Map.entry("audit_log", "append-only legal record; names the person only by id, which erasure unlinks from them"),
+            Map.entry("tenants", "the brand"), Map.entry("write_keys", "the brand's ingestion keys"),
+            Map.entry("api_tokens", "staff credentials"), Map.entry("members", "staff accounts"),
+            Map.entry("personal_tokens", "staff credentials"), Map.entry("oauth_clients", "staff credentials"),
+            Map.entry("frozen_callers", "staff accounts frozen by the export watch"),
+            Map.entry("tenant_keys", "key versions"), Map.entry("wecom_apps", "the brand's WeCom configuration"),
+            Map.entry("segment_definitions", "definitions"), Map.entry("journeys", "definitions"),
+            Map.entry("journey_versions", "definitions"), Map.entry("journey_cursor", "a sequence number"),
+            Map.entry("journey_node_counts", "aggregate counts"), Map.entry("send_policies", "settings"),
+            Map.entry("message_templates", "definitions"), Map.entry("webhook_endpoints", "settings"),
+            Map.entry("coupon_templates", "definitions"), Map.entry("service_agents", "staff"),
+            Map.entry("service_faqs", "the knowledge base"),
+            Map.entry("service_unanswered", "questions kept without who asked them (no person column)"),
+            Map.entry("service_connectors", "settings"), Map.entry("compliance_lists", "lexicons"),
+            Map.entry("compliance_reviews", "copy under review; user-generated items carry the caller's free reference,"
+                    + " not a person"),
+            Map.entry("compliance_products", "product ratings"), Map.entry("risk_detectors", "settings"));
+
+    private final JdbcTemplate jdbc;
+
+    PersonalRecords(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The forms under which tables name a person and the people merged into them. */
+    record Keys(Integer[] indexes, UUID[] ids, String[] texts) {
+
+        static Keys of(List<PersonId> people, List<Identifier> identifiers) {
+            List<String> texts = new ArrayList<>();
+            identifiers.forEach(id -> texts.add(id.toString()));
+            people.forEach(p -> texts.add(p.toString()));
+            return new Keys(people.stream().map(PersonId::index).toArray(Integer[]::new),
+                    people.stream().map(p -> UUID.fromString(p.toString())).toArray(UUID[]::new), texts.toArray(String[]::new));
+        }
+    }
+
+    /**
+     * @param quarantineNeedles quoted identifier values ({@code "u-42"}) to find the person's rejected messages by
+     */
+    Map<String, List<Map<String, Object>>> export(TenantId tenant, Keys keys, List<String> quarantineNeedles) {
+        Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+        for (Table table : TABLES) {
+            List<Map<String, Object>> rows = jdbc.execute((ConnectionCallback<List<Map<String, Object>>>) c -> {
+                try (var statement = c.prepareStatement(table.export() + (table.export().contains("LIMIT") ? "" : " LIMIT 1000"))) {
+                    bind(c, statement, table, tenant, keys, quarantineNeedles);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        return rows(rs);
+                    }
+                }
+            });
+            if (rows != null && !rows.isEmpty()) {
+                out.put(table.name(), rows);
+            }
+        }
+        return out;
+    }
+
+    /** Runs every table's erasure; call inside the erasure's transaction. @return rows touched per table */
+    Map<String, Integer> erase(TenantId tenant, Keys keys, List<String> quarantineNeedles) {
+        Map<String, Integer> touched = new LinkedHashMap<>();
+        for (Table table : TABLES) {
+            for (String sql : table.erase()) {
+                Integer n = jdbc.execute((ConnectionCallback<Integer>) c -> {
+                    try (var statement = c.prepareStatement(sql)) {
+                        bind(c, statement, table, tenant, keys, quarantineNeedles);
+                        return statement.executeUpdate();
+                    }
+                });
+                touched.merge(table.name(), n == null ? 0 : n, Integer::sum);
+            }
+        }
+        return touched;
+    }
+
+    private static void bind(java.sql.Connection c, java.sql.PreparedStatement statement, Table table, TenantId tenant, Keys keys,
+            List<String> quarantineNeedles) throws SQLException {
+        Array array = switch (table.key()) {
+            case INDEX -> c.createArrayOf("int4", keys.indexes());
+            case UUID -> c.createArrayOf("uuid", keys.ids());
+            case TEXT -> c.createArrayOf("text", table.name().equals("quarantine") ? quarantineNeedles.toArray(String[]::new)
+                    : keys.texts());
+        };
+        statement.setInt(1, tenant.value());
+        int parameters = statement.getParameterMetaData().getParameterCount();
+        for (int i = 2; i <= parameters; i++) {
+            statement.setArray(i, array);
+        }
+    }
+
+    private static List<Map<String, Object>> rows(ResultSet rs) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        while (rs.next()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                Object value = rs.getObject(i);
+                row.put(meta.getColumnLabel(i), value == null ? null : value instanceof Number || value instanceof Boolean
+                        ? value : value.toString());
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** Every table the migrations create that this class has classified, personal or not. */
+    static Set<String> classified() {
+        Set<String> all = new java.util.TreeSet<>(NOT_PERSONAL.keySet());
+        TABLES.forEach(t -> all.add(t.name()));
+        return all;
+    }
+}
