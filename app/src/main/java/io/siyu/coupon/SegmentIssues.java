@@ -53,7 +53,8 @@ public class SegmentIssues {
     private static final List<IdentifierType> PREFERRED = List.of(IdentifierType.USER_ID, IdentifierType.UNIONID,
             IdentifierType.WECOM_EXTERNAL_USERID, IdentifierType.OPENID, IdentifierType.EMAIL, IdentifierType.ANONYMOUS_ID);
 
-    private record Member(PersonId person, @Nullable String identifier) {}
+    /** A member to issue to; {@code person} is null when the member is gone (merged away, erased). */
+    private record Member(@Nullable PersonId person, @Nullable String identifier) {}
 
     private final CouponDesk desk;
     private final Engine engine;
@@ -157,6 +158,9 @@ public class SegmentIssues {
     }
 
     private String issue(TenantId tenant, CouponTemplate template, String requestKey, Member member) {
+        if (member.person() == null) {
+            return "person:gone";
+        }
         if (member.identifier() == null) {
             return "person:no-identifier";
         }
@@ -175,7 +179,8 @@ public class SegmentIssues {
             for (int person : chunk) {
                 ProfileView view = state.view(person, now);
                 if (view == null) {
-                    continue; // merged away or erased since the segment was computed
+                    out.add(new Member(null, null)); // merged away or erased since the segment was computed
+                    continue;
                 }
                 List<Identifier> ids = state.graph().identifiersOf(person);
                 String identifier = null;
