@@ -19,6 +19,7 @@ import org.flowable.common.engine.api.delegate.event.FlowableEngineEventType;
 import org.flowable.common.engine.api.delegate.event.FlowableEvent;
 import org.flowable.common.engine.api.delegate.event.FlowableEventListener;
 import org.flowable.common.engine.impl.cfg.TransactionState;
+import org.flowable.common.engine.impl.persistence.StrongUuidGenerator;
 import org.flowable.common.engine.impl.util.DefaultClockImpl;
 import org.flowable.engine.ProcessEngine;
 import org.flowable.engine.ProcessEngineConfiguration;
@@ -42,6 +43,8 @@ import org.flowable.engine.impl.cfg.ProcessEngineConfigurationImpl;
  * <p>The async executor runs with Flowable's defaults (8 threads, 512 jobs per acquisition, history
  * level {@code audit}) except the acquisition waits, lowered from 10 s to 1 s so that the first
  * acquisition after the clock jump does not sleep up to 10 s — a jump production clocks never make.
+ * Ids come from the {@link StrongUuidGenerator} and the connection pool has 32 connections, so
+ * neither the id blocks nor the executor's threads wait for a connection.
  */
 final class FlowableBaseline implements AutoCloseable {
 
@@ -96,6 +99,9 @@ final class FlowableBaseline implements AutoCloseable {
         config.setDataSource(dataSource);
         config.setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_TRUE);
         config.setHistory(System.getProperty("flowable.history", "audit"));
+        // Flowable's advice for concurrent engines; the default DbIdGenerator takes a second pooled
+        // connection for each new id block, which deadlocks a pool sized to the executor's threads
+        config.setIdGenerator(new StrongUuidGenerator());
         config.setDisableIdmEngine(true);
         config.setDisableEventRegistry(true);
         config.setAsyncExecutorActivate(true);

@@ -114,7 +114,7 @@ public final class JourneyBench {
         }
         System.out.printf("flowable: engine starting (database 'flowable' on the same PostgreSQL); load average: %.2f%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        try (FlowableBaseline flowable = new FlowableBaseline(postgres.getDatabase("postgres", "flowable"), START, threads + 4)) {
+        try (FlowableBaseline flowable = new FlowableBaseline(postgres.getDatabase("postgres", "flowable"), START, 32)) {
             FlowableBaseline.Phase enter = flowable.enter(people, threads);
             System.out.printf("flowable enter: %,d process instances started and committed by %d threads, %,d transitions in %.2f s "
                     + "= %,.0f transitions/s%n", people, threads, enter.transitions(), enter.seconds(), enter.perSecond());
