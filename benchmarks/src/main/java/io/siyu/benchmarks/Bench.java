@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Entry point of {@code ./siyu bench}: {@code ingest} (end-to-end load against a child server),
  * {@code heap} (bytes per profile), {@code segments} (segment counts, listing, PostgreSQL
  * baseline), {@code tag-latency} (rule tags under load), {@code content} (content-compliance scan,
- * CPU and wall time) and {@code jmh [regex]} (the micro-benchmarks).
+ * CPU and wall time), {@code journeys-vs-flowable} (journey enter and timer drain, Siyu against
+ * Flowable on the same PostgreSQL) and {@code jmh [regex]} (the micro-benchmarks).
  */
 public final class Bench {
 
@@ -20,6 +21,7 @@ public final class Bench {
             case "segments" -> io.siyu.segment.SegmentBench.main(Arrays.copyOfRange(args, 1, args.length));
             case "tag-latency" -> io.siyu.segment.TagLatencyBench.main(Arrays.copyOfRange(args, 1, args.length));
             case "content" -> ContentBench.run(new Args(args, 1));
+            case "journeys-vs-flowable" -> io.siyu.journey.JourneyBench.main(new String[] {"compare", args.length > 1 ? args[1] : "20000"});
             case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.out.println("""
@@ -31,6 +33,7 @@ public final class Bench {
                                ./siyu bench segments [people 1000000] [repetitions 50] [--postgres]
                                ./siyu bench tag-latency [events/s 50000] [seconds 60] [people 200000]
                                ./siyu bench content [--terms 50000] [--chars 10000] [--rounds 5]
+                               ./siyu bench journeys-vs-flowable [people 20000]  (-Dflowable.threads=8 via SIYU_BENCH_OPTS)
                                ./siyu bench jmh [regex] [JMH options]""");
                 if (!command.equals("help")) {
                     System.exit(2);

@@ -50,9 +50,11 @@ import tools.jackson.databind.json.JsonMapper;
  *       clock reaching it until every resulting step and action is durable;</li>
  *   <li>{@code latency}: event → provider call p50/p99 through journal, outbox and dispatcher, at a
  *       fixed rate;</li>
- *   <li>{@code memory}: heap after GC with N people waiting (no database).</li>
+ *   <li>{@code memory}: heap after GC with N people waiting (no database);</li>
+ *   <li>{@code compare}: {@code transitions} and {@code drain}, then the same N people through the same
+ *       flow in Flowable on the same PostgreSQL instance ({@link FlowableBaseline}), and the ratios.</li>
  * </ul>
- * {@code java -Xmx8g -cp … io.siyu.journey.JourneyBench transitions|drain|latency|memory [people]}
+ * {@code java -Xmx8g -cp … io.siyu.journey.JourneyBench transitions|drain|latency|memory|compare [people]}
  */
 public final class JourneyBench {
 
@@ -90,12 +92,51 @@ public final class JourneyBench {
             switch (what) {
                 case "transitions", "drain" -> transitionsAndDrain(dataSource, json, flow, people);
                 case "latency" -> latency(dataSource, json, DefinitionParser.parse(json.readTree(EVENT_FLOW), Map.of()), people);
-                default -> throw new IllegalArgumentException("transitions|drain|latency|memory");
+                case "compare" -> compare(postgres, dataSource, json, flow, people);
+                default -> throw new IllegalArgumentException("transitions|drain|latency|memory|compare");
             }
         }
     }
 
-    private static void transitionsAndDrain(HikariDataSource dataSource, JsonMapper json, JourneyDefinition flow, int people) {
+    /**
+     * Siyu, then Flowable, on the same PostgreSQL instance (Flowable in its own database), same N,
+     * same flow, one after the other with a checkpoint in between; prints both and the ratios.
+     */
+    private static void compare(EmbeddedPostgres postgres, HikariDataSource dataSource, JsonMapper json, JourneyDefinition flow,
+            int people) throws Exception {
+        int threads = Integer.getInteger("flowable.threads", 8);
+        System.out.printf("compare: %,d people, wait 1 day → branch → action → exit; load average before: %.2f%n", people,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        Figures siyu = transitionsAndDrain(dataSource, json, flow, people);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+            s.execute("CREATE DATABASE flowable");
+        }
+        System.out.printf("flowable: engine starting (database 'flowable' on the same PostgreSQL); load average: %.2f%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        try (FlowableBaseline flowable = new FlowableBaseline(postgres.getDatabase("postgres", "flowable"), START, 32)) {
+            FlowableBaseline.Phase enter = flowable.enter(people, threads);
+            System.out.printf("flowable enter: %,d process instances started and committed by %d threads, %,d transitions in %.2f s "
+                    + "= %,.0f transitions/s%n", people, threads, enter.transitions(), enter.seconds(), enter.perSecond());
+            FlowableBaseline.Phase drain = flowable.drain(people, START + 86_400_000L);
+            System.out.printf("flowable drain: %,d timers due at one instant; every instance past branch and action (%,d actions) "
+                    + "and its completion committed: %.2f s = %,.0f transitions/s%n", people, flowable.actions(), drain.seconds(),
+                    drain.perSecond());
+            System.out.printf("ratio (Siyu / Flowable): enter %.1f× transitions/s; drain until durable %.1f× faster "
+                    + "(%.2f s vs %.2f s); load average after: %.2f%n", siyu.enterPerSecond() / enter.perSecond(),
+                    drain.seconds() / siyu.drainSeconds(), siyu.drainSeconds(), drain.seconds(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    /** Siyu's enter and drain figures. */
+    private record Figures(long enterTransitions, double enterSeconds, long drainTransitions, double drainSeconds) {
+        double enterPerSecond() {
+            return enterTransitions / enterSeconds;
+        }
+    }
+
+    private static Figures transitionsAndDrain(HikariDataSource dataSource, JsonMapper json, JourneyDefinition flow, int people) {
         JournalWriter writer = new JournalWriter(dataSource, json, () -> {});
         JourneyBook book = new JourneyBook(1, START);
         book.install(1, "bench", JourneyBook.Status.PUBLISHED, 1, Map.of(1, flow), START);
@@ -127,6 +168,7 @@ public final class JourneyBench {
                         + "and %,d outbox rows durable: %.2f s = %,.0f transitions/s%n", fired, (stepped - t1) / 1e9, transitions,
                 writer.journalRows() - enteredRows, batch.actions.size(), drainSeconds, transitions / drainSeconds);
         writer.close();
+        return new Figures(entered, enterSeconds, transitions, drainSeconds);
     }
 
     private static void latency(HikariDataSource dataSource, JsonMapper json, JourneyDefinition flow, int events) throws Exception {
