@@ -154,8 +154,8 @@ class Attributor implements ApplicationRunner, DisposableBean {
             if (device != null) {
                 devices.record(tenant, device, friend.id(), now);
             }
-            FraudChecks.Party friendParty = party(tenant, friend);
-            FraudChecks.Party sharerParty = party(tenant, people.of(tenant, code.sharer()));
+            FraudChecks.Party friendParty = devices.party(tenant, friend, conversion.signals());
+            FraudChecks.Party sharerParty = devices.party(tenant, people.of(tenant, code.sharer()), List.of());
             Attribution.Status status;
             String reason = null;
             FraudChecks.Verdict verdict = FraudChecks.self(friendParty, sharerParty);
@@ -212,16 +212,10 @@ class Attributor implements ApplicationRunner, DisposableBean {
             if (inviter.isEmpty() || !seen.add(inviter.get())) {
                 break;
             }
-            chain.add(party(tenant, people.of(tenant, inviter.get())));
+            chain.add(devices.party(tenant, people.of(tenant, inviter.get()), List.of()));
             current = inviter.get();
         }
         return chain;
-    }
-
-    private FraudChecks.Party party(TenantId tenant, People.Known known) {
-        Set<String> signals = new TreeSet<>(known.signals());
-        devices.of(tenant, known.id()).forEach(d -> signals.add("device:" + d));
-        return new FraudChecks.Party(known.id(), signals);
     }
 
     private void count(String outcome) {

@@ -3,6 +3,8 @@ package io.siyu.referral;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,9 +19,15 @@ import org.jspecify.annotations.Nullable;
  * @param via the converting event's name
  * @param existing true when the person has history from before the first touch: not a new friend
  * @param device the device id the converting or touching event carried, if any
+ * @param signals the phone hashes and unionids the converting event carried ({@code phone:<hash>}, {@code unionid:<id>}):
+ *     the identity graph gives each to one person only, so a second account's shared phone shows here, not in the graph
  */
 record Conversion(long seq, String messageId, long timestamp, int person, String code, String via, boolean existing,
-        @Nullable String device) {
+        @Nullable String device, List<String> signals) {
+
+    Conversion {
+        signals = List.copyOf(signals);
+    }
 
     void write(DataOutput out) throws IOException {
         out.writeLong(seq);
@@ -30,6 +38,10 @@ record Conversion(long seq, String messageId, long timestamp, int person, String
         out.writeUTF(via);
         out.writeBoolean(existing);
         out.writeUTF(device == null ? "" : device);
+        out.writeInt(signals.size());
+        for (String signal : signals) {
+            out.writeUTF(signal);
+        }
     }
 
     static Conversion read(DataInput in) throws IOException {
@@ -41,6 +53,10 @@ record Conversion(long seq, String messageId, long timestamp, int person, String
         String via = in.readUTF();
         boolean existing = in.readBoolean();
         String device = in.readUTF();
-        return new Conversion(seq, messageId, timestamp, person, code, via, existing, device.isEmpty() ? null : device);
+        List<String> signals = new ArrayList<>();
+        for (int n = in.readInt(); n > 0; n--) {
+            signals.add(in.readUTF());
+        }
+        return new Conversion(seq, messageId, timestamp, person, code, via, existing, device.isEmpty() ? null : device, signals);
     }
 }

@@ -5,6 +5,8 @@ import io.siyu.platform.TenantId;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -32,6 +34,14 @@ class DeviceSightings {
     int people(TenantId tenant, String device) {
         return jdbc.sql("SELECT count(*) FROM referral_signals WHERE tenant_id = ? AND signal = 'device' AND value = ?")
                 .params(tenant.value(), device).query(Integer.class).single();
+    }
+
+    /** A person as the fraud checks see them: graph signals, {@code extra} signals from the event, and devices seen with them. */
+    FraudChecks.Party party(TenantId tenant, People.Known known, List<String> extra) {
+        Set<String> signals = new TreeSet<>(known.signals());
+        signals.addAll(extra);
+        of(tenant, known.id()).forEach(d -> signals.add("device:" + d));
+        return new FraudChecks.Party(known.id(), signals);
     }
 
     List<String> of(TenantId tenant, PersonId person) {

@@ -1,6 +1,5 @@
 package io.siyu.referral;
 
-import io.siyu.identity.PersonId;
 import io.siyu.platform.FieldCipher;
 import io.siyu.platform.TenantId;
 import java.time.Clock;
@@ -11,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +100,7 @@ class HelpDesk implements ApplicationRunner, DisposableBean {
         if (deviceHash != null) {
             devices.record(tenant, deviceHash, helper.id(), now);
         }
-        FraudChecks.Verdict verdict = FraudChecks.help(party(tenant, helper), party(tenant, people.of(tenant, task.owner())),
+        FraudChecks.Verdict verdict = FraudChecks.help(devices.party(tenant, helper, List.of()), devices.party(tenant, people.of(tenant, task.owner()), List.of()),
                 deviceHash == null ? 0 : devices.people(tenant, deviceHash), maxPeoplePerDevice);
         String flag = verdict instanceof FraudChecks.Verdict.Flagged flagged ? flagged.reason() : null;
         FulfilmentNotices.Notice notice = campaign.fulfilmentWebhook() == null ? null
@@ -168,12 +165,6 @@ class HelpDesk implements ApplicationRunner, DisposableBean {
         body.put("helpers", task.needed());
         body.put("completedAt", completedAt.toString());
         return json.writeValueAsString(body);
-    }
-
-    private FraudChecks.Party party(TenantId tenant, People.Known known) {
-        Set<String> signals = new TreeSet<>(known.signals());
-        devices.of(tenant, known.id()).forEach(d -> signals.add("device:" + d));
-        return new FraudChecks.Party(known.id(), signals);
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /** Who people are, as the engine's identity graph knows them now (following merges). */
-@Component
+@Component("referralPeople")
 class People {
 
     /** Identifier types, most preferred first, that events and coupons can name a person by (a phone is only a hash). */

@@ -4,6 +4,8 @@ import io.siyu.engine.EngineExtension;
 import io.siyu.engine.Event;
 import io.siyu.engine.EventKind;
 import io.siyu.engine.TenantState;
+import io.siyu.identity.Identifier;
+import io.siyu.identity.IdentifierType;
 import io.siyu.profile.Profile;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -86,8 +88,14 @@ final class ReferralBook implements EngineExtension.Part {
         Profile profile = state.profile(person);
         boolean existing = profile != null && profile.firstSeen() < touch.timestamp();
         String device = device(event);
+        List<String> signals = new ArrayList<>(2);
+        for (Identifier identifier : event.identifiers()) {
+            if (identifier.type() == IdentifierType.PHONE_HASH || identifier.type() == IdentifierType.UNIONID) {
+                signals.add(identifier.toString());
+            }
+        }
         pending.add(new Conversion(event.seq(), event.messageId(), event.timestamp(), person, touch.code(), name, existing,
-                device != null ? device : touch.device()));
+                device != null ? device : touch.device(), signals));
         hasPending.run();
     }
 

@@ -2,6 +2,7 @@ package io.siyu.referral;
 
 import io.siyu.coupon.CouponDesk;
 import io.siyu.identity.Identifier;
+import io.siyu.platform.FieldCipher;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.InvalidInput.Violation;
 import io.siyu.platform.NotFound;
@@ -53,11 +54,14 @@ class ReferralController {
     private final FulfilmentNotices notices;
     private final People people;
     private final CouponDesk coupons;
+    private final DeviceSightings devices;
+    private final FieldCipher cipher;
     private final JsonMapper json;
     private final Clock clock;
 
     ReferralController(Campaigns campaigns, ShareCodes codes, Attributions attributions, Attributor attributor, HelpTasks tasks,
-            HelpDesk helpDesk, FulfilmentNotices notices, People people, CouponDesk coupons, JsonMapper json, Clock clock) {
+            HelpDesk helpDesk, FulfilmentNotices notices, People people, CouponDesk coupons, DeviceSightings devices, FieldCipher cipher,
+            JsonMapper json, Clock clock) {
         this.campaigns = campaigns;
         this.codes = codes;
         this.attributions = attributions;
@@ -67,6 +71,8 @@ class ReferralController {
         this.notices = notices;
         this.people = people;
         this.coupons = coupons;
+        this.devices = devices;
+        this.cipher = cipher;
         this.json = json;
         this.clock = clock;
     }
@@ -115,6 +121,9 @@ class ReferralController {
             throw new InvalidInput("campaign", "ended", "活动已结束 / the campaign has ended");
         }
         People.Known sharer = known(tenant, identifier);
+        if (person.device() != null) {
+            devices.record(tenant, cipher.blindIndex(tenant, "device", person.device()), sharer.id(), clock.instant());
+        }
         ShareCode code = codes.codeFor(tenant, campaign.id(), sharer.id(), identifier.toString(), clock.instant());
         return codeView(campaign, code);
     }
