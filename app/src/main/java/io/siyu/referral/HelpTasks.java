@@ -91,7 +91,7 @@ class HelpTasks {
             Optional<HelpTask> updated = jdbc.sql("""
                     UPDATE help_tasks SET helped = helped + 1,
                         status = CASE WHEN helped + 1 >= needed THEN 'COMPLETED' ELSE 'OPEN' END,
-                        completed_at = CASE WHEN helped + 1 >= needed THEN ? ELSE NULL END
+                        completed_at = CASE WHEN helped + 1 >= needed THEN CAST(? AS timestamptz) ELSE NULL END
                     WHERE tenant_id = ? AND id = ? AND status = 'OPEN' AND helped < needed RETURNING """ + " " + COLUMNS)
                     .params(Timestamp.from(now), tenant.value(), task.id()).query((rs, row) -> map(rs)).optional();
             if (updated.isEmpty()) {
