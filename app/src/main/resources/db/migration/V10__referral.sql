@@ -61,6 +61,7 @@ CREATE TABLE referral_signals (
     seen_at    timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, signal, value, person_id)
 );
+CREATE INDEX referral_signals_person ON referral_signals (tenant_id, person_id);
 
 CREATE TABLE help_tasks (
     tenant_id        int NOT NULL REFERENCES tenants (id),

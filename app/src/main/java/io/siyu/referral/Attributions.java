@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,9 +26,11 @@ class Attributions {
             """;
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate template;
 
-    Attributions(JdbcClient jdbc) {
+    Attributions(JdbcClient jdbc, JdbcTemplate template) {
         this.jdbc = jdbc;
+        this.template = template;
     }
 
     /** @return false when the friend was judged before (first sharer wins) */
@@ -42,14 +45,56 @@ class Attributions {
                 .update() > 0;
     }
 
+    /** Stores a batch of judgements; a friend judged before (by another instance) keeps the first. */
+    void addAll(TenantId tenant, List<Attribution> batch) {
+        template.batchUpdate("""
+                INSERT INTO referral_attributions (tenant_id, friend_person, friend_identifier, campaign_id, code, sharer_person, via,
+                    event_message_id, status, reason, rewards, occurred_at, decided_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, friend_person) DO NOTHING""",
+                batch.stream().map(a -> new Object[] {tenant.value(), a.friend().value(), a.friendIdentifier(), a.campaignId(), a.code(),
+                        a.sharer().value(), a.via(), a.eventMessageId(), a.status().name(), a.reason(), a.rewards(),
+                        Timestamp.from(a.occurredAt()), Timestamp.from(a.decidedAt())}).toList());
+    }
+
+    /** Which of these people were judged already. */
+    List<PersonId> judged(TenantId tenant, List<PersonId> friends) {
+        if (friends.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT friend_person FROM referral_attributions WHERE tenant_id = ? AND friend_person = ANY (?)")
+                .params(tenant.value(), friends.stream().map(PersonId::value).toArray(UUID[]::new))
+                .query((rs, row) -> new PersonId(rs.getObject(1, UUID.class))).list();
+    }
+
+    /** Who invited each of these people, where an unflagged attribution says so. */
+    Map<PersonId, PersonId> invitersOf(TenantId tenant, java.util.Collection<PersonId> friends) {
+        Map<PersonId, PersonId> out = new java.util.HashMap<>();
+        if (friends.isEmpty()) {
+            return out;
+        }
+        jdbc.sql("""
+                SELECT friend_person, sharer_person FROM referral_attributions
+                WHERE tenant_id = ? AND friend_person = ANY (?) AND status IN ('ATTRIBUTED', 'REWARDED')""")
+                .params(tenant.value(), friends.stream().map(PersonId::value).toArray(UUID[]::new))
+                .query(rs -> {
+                    out.put(new PersonId(rs.getObject(1, UUID.class)), new PersonId(rs.getObject(2, UUID.class)));
+                });
+        return out;
+    }
+
     boolean exists(TenantId tenant, PersonId friend) {
         return jdbc.sql("SELECT count(*) FROM referral_attributions WHERE tenant_id = ? AND friend_person = ?")
                 .params(tenant.value(), friend.value()).query(Integer.class).single() > 0;
     }
 
-    void rewarded(TenantId tenant, PersonId friend, String rewards) {
-        jdbc.sql("UPDATE referral_attributions SET status = 'REWARDED', rewards = ? WHERE tenant_id = ? AND friend_person = ? AND status = 'ATTRIBUTED'")
-                .params(rewards, tenant.value(), friend.value()).update();
+    /** Marks attributions rewarded, with what the rewards came to: one statement batch, one commit. */
+    void rewarded(TenantId tenant, Map<PersonId, String> rewards) {
+        if (rewards.isEmpty()) {
+            return;
+        }
+        template.batchUpdate("UPDATE referral_attributions SET status = 'REWARDED', rewards = ? WHERE tenant_id = ? AND friend_person = ? "
+                + "AND status = 'ATTRIBUTED'", rewards.entrySet().stream()
+                .map(e -> new Object[] {e.getValue(), tenant.value(), e.getKey().value()}).toList());
     }
 
     /** Who invited this person, when they were attributed and not flagged. */

@@ -28,6 +28,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Turns the engine's conversions into attributions: looks up the share code and its campaign,
@@ -44,6 +45,8 @@ class Attributor implements ApplicationRunner, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(Attributor.class);
     /** How far up the chain of inviters a ring is looked for. */
     static final int RING_DEPTH = 4;
+    /** Attributions rewarded concurrently at a time. */
+    static final int REWARD_BATCH = 256;
 
     private final Engine engine;
     private final ReferralExtension extension;
@@ -55,6 +58,7 @@ class Attributor implements ApplicationRunner, DisposableBean {
     private final Rewards rewards;
     private final ReferralEvents events;
     private final FieldCipher cipher;
+    private final TransactionTemplate transactions;
     private final Clock clock;
     private final MeterRegistry meters;
     private final int maxPeoplePerDevice;
@@ -67,7 +71,8 @@ class Attributor implements ApplicationRunner, DisposableBean {
     });
 
     Attributor(Engine engine, ReferralExtension extension, ShareCodes codes, Campaigns campaigns, Attributions attributions,
-            DeviceSightings devices, People people, Rewards rewards, ReferralEvents events, FieldCipher cipher, Clock clock,
+            DeviceSightings devices, People people, Rewards rewards, ReferralEvents events, FieldCipher cipher,
+            TransactionTemplate transactions, Clock clock,
             MeterRegistry meters, @Value("${siyu.referral.max-people-per-device:3}") int maxPeoplePerDevice,
             @Value("${siyu.referral.poll-ms:200}") long pollMillis) {
         this.engine = engine;
@@ -80,6 +85,7 @@ class Attributor implements ApplicationRunner, DisposableBean {
         this.rewards = rewards;
         this.events = events;
         this.cipher = cipher;
+        this.transactions = transactions;
         this.clock = clock;
         this.meters = meters;
         this.maxPeoplePerDevice = maxPeoplePerDevice;
@@ -96,27 +102,68 @@ class Attributor implements ApplicationRunner, DisposableBean {
     synchronized void collect(TenantId tenant) {
         List<Conversion> pending = engine.ask(tenant.value(), state -> state.part(ReferralExtension.ID, ReferralBook.class).pending());
         if (!pending.isEmpty()) {
-            judge(tenant, pending);
+            // one transaction for the batch: one commit (and fsync) instead of two per conversion
+            List<ReferralEvents.Fact> facts = transactions.execute(status -> judge(tenant, pending));
+            events.record(tenant, facts); // before rewards: a friend's history reads attributed, then rewarded
             engine.ask(tenant.value(), state -> {
                 state.part(ReferralExtension.ID, ReferralBook.class).judged(pending.size());
                 return null;
             });
         }
-        for (Attribution owed : attributions.unrewarded(tenant, 500)) {
-            Optional<Campaign> campaign = campaigns.find(tenant, owed.campaignId());
-            if (campaign.isPresent()) {
-                reward(tenant, campaign.get(), owed);
+        List<Attribution> owed;
+        boolean allRewarded;
+        do {
+            owed = attributions.unrewarded(tenant, REWARD_BATCH);
+            allRewarded = reward(tenant, owed);
+        } while (allRewarded && owed.size() == REWARD_BATCH);
+        if (!allRewarded) {
+            retry.add(tenant.value());
+        }
+    }
+
+    /**
+     * Rewards a batch concurrently, so the coupon desk's group commit stores many coupons per round
+     * trip instead of one attribution's coupons at a time; the facts go to the log in one call. An
+     * attribution whose rewards failed stays ATTRIBUTED for the next round.
+     *
+     * @return false when some could not be rewarded
+     */
+    private boolean reward(TenantId tenant, List<Attribution> owed) {
+        Map<String, Optional<Campaign>> campaignCache = new HashMap<>();
+        List<ReferralEvents.Fact> facts = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<PersonId, String> summaries = new ConcurrentHashMap<>();
+        List<java.util.concurrent.Future<Boolean>> done = new ArrayList<>(owed.size());
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Attribution attribution : owed) {
+                Optional<Campaign> campaign = campaignCache.computeIfAbsent(attribution.campaignId(), id -> campaigns.find(tenant, id));
+                if (campaign.isEmpty()) {
+                    continue;
+                }
+                done.add(threads.submit(() -> {
+                    try {
+                        Rewards.Given given = rewards.invite(tenant, campaign.get(), attribution);
+                        summaries.put(attribution.friend(), given.summary());
+                        facts.addAll(given.facts());
+                        return true;
+                    } catch (RuntimeException e) {
+                        log.error("Could not reward the referral of {} in tenant {}; retrying", attribution.friend(), tenant.value(), e);
+                        return false;
+                    }
+                }));
             }
         }
+        transactions.executeWithoutResult(status -> attributions.rewarded(tenant, summaries));
+        events.record(tenant, facts);
+        return done.stream().allMatch(java.util.concurrent.Future::resultNow);
     }
 
     private void collectAll() {
         Set<Integer> tenants = new TreeSet<>(extension.drainTenantsWithPending());
         tenants.addAll(retry);
         for (int tenant : tenants) {
+            retry.remove(tenant); // collect() puts it back when rewards remain owed
             try {
                 collect(new TenantId(tenant));
-                retry.remove(tenant);
             } catch (RuntimeException e) {
                 // the conversions stay in the engine, unrewarded attributions in the table: both are tried again
                 retry.add(tenant);
@@ -125,13 +172,36 @@ class Attributor implements ApplicationRunner, DisposableBean {
         }
     }
 
-    private void judge(TenantId tenant, List<Conversion> pending) {
+    /**
+     * Judges and stores the conversions; returns the Referral Attributed facts to record. Reads are
+     * made once per batch (who was judged, devices, inviter chains, identities) and writes are two
+     * statement batches, because a round trip, not the rules, is what a conversion costs.
+     */
+    private List<ReferralEvents.Fact> judge(TenantId tenant, List<Conversion> pending) {
         Map<String, ShareCode> byCode = codes.find(tenant, pending.stream().map(Conversion::code).distinct().toList());
         List<People.@Nullable Known> friends = people.byIndex(tenant, pending.stream().map(Conversion::person).toList());
+        List<PersonId> sharerIds = byCode.values().stream().map(ShareCode::sharer).distinct().toList();
+        Map<PersonId, PersonId> inviters = inviterChains(tenant, sharerIds);
+        Set<PersonId> involved = new HashSet<>(sharerIds);
+        involved.addAll(inviters.values());
+        Map<PersonId, People.Known> known = new HashMap<>();
+        List<People.@Nullable Known> resolved = people.byIndex(tenant, involved.stream().map(PersonId::index).toList());
+        resolved.forEach(k -> {
+            if (k != null) {
+                known.put(k.id(), k);
+            }
+        });
+        List<PersonId> friendIds = friends.stream().filter(java.util.Objects::nonNull).map(People.Known::id).toList();
+        involved.addAll(friendIds);
+        Set<PersonId> judged = new HashSet<>(attributions.judged(tenant, friendIds));
+        Map<String, String> deviceHashes = new HashMap<>();
+        pending.stream().map(Conversion::device).filter(java.util.Objects::nonNull).distinct()
+                .forEach(d -> deviceHashes.put(d, cipher.blindIndex(tenant, "device", d)));
+        DeviceSightings.Seen seen = devices.seen(tenant, involved, deviceHashes.values());
         Map<String, Optional<Campaign>> campaignCache = new HashMap<>();
         Instant now = clock.instant();
         List<ReferralEvents.Fact> facts = new ArrayList<>();
-        Set<PersonId> judged = new HashSet<>();
+        List<Attribution> stored = new ArrayList<>();
         for (int i = 0; i < pending.size(); i++) {
             Conversion conversion = pending.get(i);
             ShareCode code = byCode.get(conversion.code());
@@ -146,16 +216,16 @@ class Attributor implements ApplicationRunner, DisposableBean {
                 count("campaign-not-running");
                 continue;
             }
-            if (!judged.add(friend.id()) || attributions.exists(tenant, friend.id())) {
+            if (!judged.add(friend.id())) {
                 count("repeat");
                 continue;
             }
-            String device = conversion.device() == null ? null : cipher.blindIndex(tenant, "device", conversion.device());
+            String device = conversion.device() == null ? null : deviceHashes.get(conversion.device());
             if (device != null) {
-                devices.record(tenant, device, friend.id(), now);
+                seen.add(device, friend.id());
             }
-            FraudChecks.Party friendParty = devices.party(tenant, friend, conversion.signals());
-            FraudChecks.Party sharerParty = devices.party(tenant, people.of(tenant, code.sharer()), List.of());
+            FraudChecks.Party friendParty = seen.party(friend, conversion.signals());
+            FraudChecks.Party sharerParty = seen.party(known.getOrDefault(code.sharer(), new People.Known(code.sharer(), List.of())), List.of());
             Attribution.Status status;
             String reason = null;
             FraudChecks.Verdict verdict = FraudChecks.self(friendParty, sharerParty);
@@ -164,22 +234,20 @@ class Attributor implements ApplicationRunner, DisposableBean {
                 reason = "friend:existing-customer";
             } else {
                 if (verdict instanceof FraudChecks.Verdict.Clean) {
-                    verdict = FraudChecks.invite(friendParty, sharerParty, upstream(tenant, code.sharer()),
-                            device == null ? 0 : devices.people(tenant, device), maxPeoplePerDevice);
+                    verdict = FraudChecks.invite(friendParty, sharerParty, upstream(code.sharer(), inviters, known, seen),
+                            device == null ? 0 : seen.people(device), maxPeoplePerDevice);
                 }
                 if (verdict instanceof FraudChecks.Verdict.Flagged flagged) {
                     status = Attribution.Status.FLAGGED;
                     reason = flagged.reason();
                 } else {
                     status = Attribution.Status.ATTRIBUTED;
+                    inviters.put(friend.id(), code.sharer()); // a later friend in this batch may close a ring through them
                 }
             }
             Attribution attribution = new Attribution(friend.id(), friend.nameable(), code.campaignId(), code.code(), code.sharer(),
                     code.identifier(), conversion.via(), conversion.messageId(), status, reason, null, at, now);
-            if (!attributions.add(tenant, attribution)) {
-                count("repeat");
-                continue;
-            }
+            stored.add(attribution);
             count(status.name().toLowerCase());
             if (status != Attribution.Status.EXISTING && friend.nameable() != null) {
                 Map<String, String> properties = new LinkedHashMap<>();
@@ -193,27 +261,40 @@ class Attributor implements ApplicationRunner, DisposableBean {
                         "referral-attributed-" + code.campaignId() + "-" + friend.id(), properties));
             }
         }
-        events.record(tenant, facts); // before rewards (collect() gives them next): history reads attributed, then rewarded
+        devices.record(tenant, seen.added(), now);
+        attributions.addAll(tenant, stored);
+        return facts;
     }
 
-    private void reward(TenantId tenant, Campaign campaign, Attribution attribution) {
-        Rewards.Given given = rewards.invite(tenant, campaign, attribution);
-        attributions.rewarded(tenant, attribution.friend(), given.summary());
-        events.record(tenant, given.facts());
+    /** Who invited each of {@code people}, and who invited those, up to {@link #RING_DEPTH} steps: one query per step. */
+    private Map<PersonId, PersonId> inviterChains(TenantId tenant, List<PersonId> people) {
+        Map<PersonId, PersonId> inviters = new HashMap<>();
+        Set<PersonId> frontier = new HashSet<>(people);
+        for (int depth = 0; depth < RING_DEPTH && !frontier.isEmpty(); depth++) {
+            Map<PersonId, PersonId> found = attributions.invitersOf(tenant, frontier);
+            frontier = new HashSet<>();
+            for (Map.Entry<PersonId, PersonId> e : found.entrySet()) {
+                if (inviters.putIfAbsent(e.getKey(), e.getValue()) == null && !inviters.containsKey(e.getValue())) {
+                    frontier.add(e.getValue());
+                }
+            }
+        }
+        return inviters;
     }
 
     /** Who invited the sharer, then who invited them, up to {@link #RING_DEPTH} steps, nearest first. */
-    private List<FraudChecks.Party> upstream(TenantId tenant, PersonId sharer) {
+    private static List<FraudChecks.Party> upstream(PersonId sharer, Map<PersonId, PersonId> inviters, Map<PersonId, People.Known> known,
+            DeviceSightings.Seen seen) {
         List<FraudChecks.Party> chain = new ArrayList<>();
-        Set<PersonId> seen = new HashSet<>(Set.of(sharer));
+        Set<PersonId> visited = new HashSet<>(Set.of(sharer));
         PersonId current = sharer;
         for (int depth = 0; depth < RING_DEPTH; depth++) {
-            Optional<PersonId> inviter = attributions.inviterOf(tenant, current);
-            if (inviter.isEmpty() || !seen.add(inviter.get())) {
+            PersonId inviter = inviters.get(current);
+            if (inviter == null || !visited.add(inviter)) {
                 break;
             }
-            chain.add(devices.party(tenant, people.of(tenant, inviter.get()), List.of()));
-            current = inviter.get();
+            chain.add(seen.party(known.getOrDefault(inviter, new People.Known(inviter, List.of())), List.of()));
+            current = inviter;
         }
         return chain;
     }
