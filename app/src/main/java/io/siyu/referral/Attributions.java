@@ -8,7 +8,6 @@ import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,18 +30,6 @@ class Attributions {
     Attributions(JdbcClient jdbc, JdbcTemplate template) {
         this.jdbc = jdbc;
         this.template = template;
-    }
-
-    /** @return false when the friend was judged before (first sharer wins) */
-    boolean add(TenantId tenant, Attribution a) {
-        return jdbc.sql("""
-                INSERT INTO referral_attributions (tenant_id, friend_person, friend_identifier, campaign_id, code, sharer_person, via,
-                    event_message_id, status, reason, rewards, occurred_at, decided_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, friend_person) DO NOTHING""")
-                .params(tenant.value(), a.friend().value(), a.friendIdentifier(), a.campaignId(), a.code(), a.sharer().value(), a.via(),
-                        a.eventMessageId(), a.status().name(), a.reason(), a.rewards(), Timestamp.from(a.occurredAt()),
-                        Timestamp.from(a.decidedAt()))
-                .update() > 0;
     }
 
     /** Stores a batch of judgements; a friend judged before (by another instance) keeps the first. */
@@ -82,11 +69,6 @@ class Attributions {
         return out;
     }
 
-    boolean exists(TenantId tenant, PersonId friend) {
-        return jdbc.sql("SELECT count(*) FROM referral_attributions WHERE tenant_id = ? AND friend_person = ?")
-                .params(tenant.value(), friend.value()).query(Integer.class).single() > 0;
-    }
-
     /** Marks attributions rewarded, with what the rewards came to: one statement batch, one commit. */
     void rewarded(TenantId tenant, Map<PersonId, String> rewards) {
         if (rewards.isEmpty()) {
@@ -95,14 +77,6 @@ class Attributions {
         template.batchUpdate("UPDATE referral_attributions SET status = 'REWARDED', rewards = ? WHERE tenant_id = ? AND friend_person = ? "
                 + "AND status = 'ATTRIBUTED'", rewards.entrySet().stream()
                 .map(e -> new Object[] {e.getValue(), tenant.value(), e.getKey().value()}).toList());
-    }
-
-    /** Who invited this person, when they were attributed and not flagged. */
-    Optional<PersonId> inviterOf(TenantId tenant, PersonId friend) {
-        return jdbc.sql("""
-                SELECT sharer_person FROM referral_attributions
-                WHERE tenant_id = ? AND friend_person = ? AND status IN ('ATTRIBUTED', 'REWARDED')""")
-                .params(tenant.value(), friend.value()).query((rs, row) -> new PersonId(rs.getObject(1, UUID.class))).optional();
     }
 
     /** Decided but not yet rewarded (a crash or an outage between the two), oldest first. */

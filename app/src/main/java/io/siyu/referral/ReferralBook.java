@@ -130,12 +130,6 @@ final class ReferralBook implements EngineExtension.Part {
         pending.subList(0, count).clear();
     }
 
-    /** The code of a person's first touch, or null. */
-    @Nullable String touchedCode(int person) {
-        Touch touch = touches.get(person);
-        return touch == null ? null : touch.code();
-    }
-
     int touches() {
         return touches.size();
     }
