@@ -113,6 +113,21 @@ public final class EventDictionary {
         define("Review Submitted", "service", "评价 / submitted a review", opt("order_id", Type.STRING, "订单号"),
                 new Property("rating", Type.INTEGER, true, 1.0, null, "评分 1–5"), opt("text", Type.STRING, "评价内容"));
 
+        // Referral and help campaigns (issue 5, referral): a friend's touch and conversion ("Signed Up" and
+        // "WeCom Contact Added" carry the share code as referral_code / state ref:<code>), and what came of them.
+        define("Referral Link Opened", "referral", "打开分享链接 / opened a friend's share link",
+                new Property("referral_code", Type.STRING, true, null, 32, "分享码 / share code"));
+        define("Official Account Followed", "referral", "关注公众号 / followed the official account",
+                new Property("referral_code", Type.STRING, false, null, 32, "分享码 / share code"),
+                opt("scene", Type.STRING, "二维码场景值 / QR scene"));
+        define("Referral Attributed", "referral", "好友归因 / a new friend was attributed to a sharer",
+                req("campaign_id", Type.STRING, "活动 ID"), req("referral_code", Type.STRING, "分享码 / share code"),
+                opt("status", Type.STRING, "attributed or flagged"), opt("reason", Type.STRING, "风控原因 / why it was flagged"));
+        define("Referral Rewarded", "referral", "裂变奖励 / referral reward given",
+                req("campaign_id", Type.STRING, "活动 ID"), req("role", Type.STRING, "sharer, friend or task-owner"),
+                opt("reference", Type.STRING, "分享码或任务 ID / share code or task id"), opt("coupon_ids", Type.STRING, "券码 / coupon codes"));
+        define("Help Task Completed", "referral", "助力成功 / enough friends helped a task",
+                req("campaign_id", Type.STRING, "活动 ID"), req("task_id", Type.STRING, "任务 ID / task id"));
         // privacy capability (issue 7): a person's consent per purpose, the engine's source of truth for it
         define("Consent Updated", "privacy", "更新授权 / consent given or withdrawn for one purpose",
                 new Property("purpose", Type.STRING, true, null, 32, "用途 / marketing, personalisation or analytics"),
