@@ -119,6 +119,9 @@ public final class SegmentBench {
         return tags;
     }
 
+    /** Untimed runs of each query before the timed ones. */
+    private static final int WARM_UP = Integer.getInteger("warmup", 50);
+
     public static void main(String[] args) throws Exception {
         int people = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 50;
@@ -214,7 +217,7 @@ public final class SegmentBench {
                 return System.nanoTime() - t0;
             };
             long first = run.getAsLong();
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < WARM_UP; i++) { // until the JIT has compiled the query's path: a server's is hot
                 run.getAsLong();
             }
             long[] nanos = new long[repetitions];
