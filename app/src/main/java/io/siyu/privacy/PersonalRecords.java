@@ -108,10 +108,53 @@ class PersonalRecords {
                     List.of("DELETE FROM service_tickets t USING service_conversations c WHERE t.conversation_id = c.id"
                             + " AND c.tenant_id = ? AND c.person = ANY(?)",
                             "DELETE FROM service_tickets WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("service_wecom_kf_outbox", Key.TEXT,
+                    "SELECT o.conversation_id, o.seq, o.text, o.status, o.created_at, o.sent_at FROM service_wecom_kf_outbox o"
+                            + " JOIN service_conversations c ON c.id = o.conversation_id"
+                            + " WHERE c.tenant_id = ? AND c.person = ANY(?) ORDER BY o.id",
+                    List.of("DELETE FROM service_wecom_kf_outbox o USING service_conversations c WHERE c.id = o.conversation_id"
+                            + " AND c.tenant_id = ? AND c.person = ANY(?)")),
+            new Table("service_wecom_kf_threads", Key.TEXT,
+                    "SELECT t.open_kfid, t.external_userid, t.created_at FROM service_wecom_kf_threads t"
+                            + " JOIN service_conversations c ON c.id = t.conversation_id"
+                            + " WHERE c.tenant_id = ? AND c.person = ANY(?)",
+                    // before the conversations they point at
+                    List.of("DELETE FROM service_wecom_kf_threads t USING service_conversations c WHERE c.id = t.conversation_id"
+                            + " AND c.tenant_id = ? AND c.person = ANY(?)")),
             new Table("service_conversations", Key.TEXT,
                     "SELECT id, channel, owner, created_at FROM service_conversations WHERE tenant_id = ? AND person = ANY(?)"
                             + " ORDER BY created_at",
                     List.of("DELETE FROM service_conversations WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("referral_codes", Key.UUID,
+                    "SELECT code, campaign_id, created_at FROM referral_codes WHERE tenant_id = ? AND person_id = ANY(?)"
+                            + " ORDER BY created_at",
+                    List.of("DELETE FROM referral_codes WHERE tenant_id = ? AND person_id = ANY(?)")),
+            new Table("referral_attributions", Key.UUID,
+                    "SELECT campaign_id, code, via, status, reason, occurred_at FROM referral_attributions WHERE tenant_id = ? AND (friend_person = ANY(?) OR sharer_person = ANY(?))"
+                            + " ORDER BY occurred_at",
+                    // the row stays (it keeps a friend from being rewarded twice); who they were does not
+                    List.of("UPDATE referral_attributions SET friend_identifier = NULL, event_message_id = 'erased'"
+                            + " WHERE tenant_id = ? AND friend_person = ANY(?)")),
+            new Table("referral_signals", Key.UUID,
+                    "SELECT signal, seen_at FROM referral_signals WHERE tenant_id = ? AND person_id = ANY(?) ORDER BY seen_at",
+                    List.of("DELETE FROM referral_signals WHERE tenant_id = ? AND person_id = ANY(?)")),
+            new Table("help_entries", Key.UUID,
+                    "SELECT task_id, counted, reason, helped_at FROM help_entries WHERE tenant_id = ? AND helper_person = ANY(?)"
+                            + " ORDER BY helped_at",
+                    // the entry keeps counting for the task's owner, another person
+                    List.of("UPDATE help_entries SET helper_identifier = 'erased' WHERE tenant_id = ? AND helper_person = ANY(?)")),
+            new Table("help_tasks", Key.UUID,
+                    "SELECT id, campaign_id, needed, helped, status, started_at, completed_at FROM help_tasks"
+                            + " WHERE tenant_id = ? AND owner_person = ANY(?) ORDER BY started_at",
+                    // helpers' entries point at the task, so it stays, without who owned it
+                    List.of("UPDATE help_tasks SET owner_identifier = 'erased' WHERE tenant_id = ? AND owner_person = ANY(?)")),
+            // the notice body is JSON naming the person by id and identifier, each a whole quoted string
+            new Table("referral_notices", Key.TEXT,
+                    "SELECT message_id, endpoint, status, created_at, sent_at FROM referral_notices WHERE tenant_id = ?"
+                            + " AND EXISTS (SELECT 1 FROM unnest(?::text[]) v WHERE strpos(body, '\"' || v || '\"') > 0) ORDER BY created_at",
+                    List.of("UPDATE referral_notices SET body = '{}', status = CASE WHEN status = 'PENDING' THEN 'DEAD' ELSE status END,"
+                            + " last_error = CASE WHEN status = 'PENDING' THEN 'subject erased' ELSE last_error END"
+                            + " WHERE tenant_id = ? AND EXISTS (SELECT 1 FROM unnest(?::text[]) v WHERE strpos(body, '\"' || v || '\"') > 0)")),
             new Table("quarantine", Key.TEXT,
                     "SELECT received_at, source, event_name, reasons::text AS reasons, payload FROM quarantine WHERE tenant_id = ?"
                             + " AND EXISTS (SELECT 1 FROM unnest(?::text[]) v WHERE strpos(payload, v) > 0) ORDER BY id",
@@ -143,7 +186,14 @@ class PersonalRecords {
             Map.entry("service_connectors", "settings"), Map.entry("compliance_lists", "lexicons"),
             Map.entry("compliance_reviews", "copy under review; user-generated items carry the caller's free reference,"
                     + " not a person"),
-            Map.entry("compliance_products", "product ratings"), Map.entry("risk_detectors", "settings"));
+            Map.entry("compliance_products", "product ratings"), Map.entry("risk_detectors", "settings"),
+            Map.entry("referral_campaigns", "definitions"),
+            Map.entry("coupon_issue_jobs", "bulk issue jobs: a template, a segment name and counts"),
+            Map.entry("coupon_owed_batches", "coupon events waiting for one group commit to reach the log, deleted once logged"
+                    + " (swept within a minute); the log is what erasure rewrites"),
+            Map.entry("service_wecom_kf_settings", "the brand's WeCom Customer Service secret"),
+            Map.entry("service_wecom_kf_cursors", "sync cursors per customer-service account"),
+            Map.entry("service_wecom_kf_seen", "WeCom message ids already taken in, without person or content"));
 
     private final JdbcTemplate jdbc;
 

@@ -50,6 +50,12 @@ class ErasureCoverageApiTest extends PrivacyApi {
         assertThat(export.path("service_tickets").size()).isEqualTo(1);
         assertThat(export.path("quarantine").get(0).path("payload").asString()).contains("cov-a");
         assertThat(export.path("identity_rules").size()).isEqualTo(1);
+        assertThat(export.path("service_wecom_kf_threads").get(0).path("external_userid").asString()).isEqualTo("ext-cov-a");
+        assertThat(export.path("service_wecom_kf_outbox").get(0).path("text").asString()).contains("cov-a");
+        assertThat(export.path("referral_codes").get(0).path("code").asString()).isEqualTo("code-cov-a");
+        assertThat(export.path("referral_signals").size()).isEqualTo(1);
+        assertThat(export.path("help_tasks").get(0).path("id").asString()).isEqualTo("task-cov-a");
+        assertThat(export.path("referral_notices").get(0).path("message_id").asString()).isEqualTo("n-cov-a");
         assertThat(export.toString()).as("nothing of the other person").doesNotContain("cov-b");
 
         JsonNode erased = body(asAdmin("POST", "/api/v1/privacy/people/" + a + "/erase", brand, null));
@@ -66,6 +72,20 @@ class ErasureCoverageApiTest extends PrivacyApi {
                 .isZero();
         assertThat(count("SELECT count(*) FROM identity_rules WHERE tenant_id = ?", tenant)).as("the ruling stays, pseudonymised")
                 .isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM service_wecom_kf_threads WHERE tenant_id = ? AND external_userid = 'ext-cov-a'", tenant))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM service_wecom_kf_outbox WHERE tenant_id = ? AND text LIKE '%cov-a%'", tenant)).isZero();
+        assertThat(count("SELECT count(*) FROM referral_codes WHERE tenant_id = ? AND person_id = '" + a + "'", tenant)).isZero();
+        assertThat(count("SELECT count(*) FROM referral_signals WHERE tenant_id = ? AND person_id = '" + a + "'", tenant)).isZero();
+        assertThat(count("SELECT count(*) FROM help_tasks WHERE tenant_id = ? AND owner_identifier = 'user_id:cov-a'", tenant)).isZero();
+        assertThat(jdbc.sql("SELECT body || status FROM referral_notices WHERE tenant_id = ? AND message_id = 'n-cov-a'")
+                .param(tenant).query(String.class).single()).as("a pending notice about them is not sent").isEqualTo("{}DEAD");
+        for (String table : new String[] {"service_wecom_kf_threads WHERE external_userid = 'ext-cov-b'",
+                "referral_codes WHERE code = 'code-cov-b'", "referral_signals WHERE value = 'dev-cov-b'",
+                "help_tasks WHERE owner_identifier = 'user_id:cov-b'", "referral_notices WHERE body LIKE '%cov-b%'"}) {
+            assertThat(count("SELECT count(*) FROM " + table.replace(" WHERE ", " WHERE tenant_id = ? AND "), tenant))
+                    .as("the other person's row in " + table).isEqualTo(1);
+        }
         assertThat(jdbc.sql("SELECT address || body FROM message_outbox WHERE tenant_id = ? AND person_id = ?::uuid")
                 .params(tenant, a).query(String.class).single()).as("the outbox row stays for idempotency, scrubbed")
                 .isEqualTo("(erased)");
@@ -112,6 +132,27 @@ class ErasureCoverageApiTest extends PrivacyApi {
                 .params(tenant, now, "q-" + user, "{\"userId\":\"" + user + "\",\"event\":\"Order Completed\"}").update();
         jdbc.sql("INSERT INTO identity_rules (tenant_id, kind, left_identifier, right_identifier, since_seq) VALUES (?, 'DISTINCT', ?, ?, 0)")
                 .params(tenant, "user_id:" + user, "user_id:not-" + user).update();
+        // WeCom Customer Service: the conversation's thread and a reply waiting to go out
+        jdbc.sql("INSERT INTO service_wecom_kf_threads (conversation_id, tenant_id, corp_id, open_kfid, external_userid, created_at) "
+                        + "VALUES (?, ?, 'corp', 'kf-1', ?, ?)").params(conversation, tenant, "ext-" + user, now).update();
+        jdbc.sql("INSERT INTO service_wecom_kf_outbox (tenant_id, conversation_id, seq, text, created_at) VALUES (?, ?, 2, ?, ?)")
+                .params(tenant, conversation, "回复 " + user, now).update();
+        // referral: a share code, a device seen, a help task and the ERP notice of its completion
+        jdbc.sql("INSERT INTO referral_campaigns (tenant_id, id, name, kind, status, starts_at, ends_at, landing_url, friend_rewards, "
+                        + "helpers_needed, created_at) VALUES (?, 'help', '好友助力', 'HELP', 'ACTIVE', ?, ?, 'https://shop.example.cn/', "
+                        + "'{}', 2, ?) ON CONFLICT DO NOTHING")
+                .params(tenant, now, Timestamp.from(Instant.now().plusSeconds(86_400)), now).update();
+        jdbc.sql("INSERT INTO referral_codes (tenant_id, code, campaign_id, person_id, identifier, created_at) VALUES (?, ?, 'help', ?, ?, ?)")
+                .params(tenant, "code-" + user, person, "user_id:" + user, now).update();
+        jdbc.sql("INSERT INTO referral_signals (tenant_id, signal, value, person_id, seen_at) VALUES (?, 'device', ?, ?, ?)")
+                .params(tenant, "dev-" + user, person, now).update();
+        jdbc.sql("INSERT INTO help_tasks (tenant_id, id, campaign_id, owner_person, owner_identifier, needed, status, started_at, "
+                        + "expires_at) VALUES (?, ?, 'help', ?, ?, 2, 'OPEN', ?, ?)")
+                .params(tenant, "task-" + user, person, "user_id:" + user, now, now).update();
+        jdbc.sql("INSERT INTO referral_notices (tenant_id, message_id, endpoint, body, status, next_attempt_at, created_at) "
+                        + "VALUES (?, ?, 'erp', ?, 'PENDING', ?, ?)")
+                .params(tenant, "n-" + user, "{\"person\":\"" + person + "\",\"identifier\":\"user_id:" + user + "\"}", now, now)
+                .update();
     }
 
     private void defineSegment(Brand brand, String name, String body) {
