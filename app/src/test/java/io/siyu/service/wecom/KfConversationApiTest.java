@@ -232,12 +232,12 @@ class KfConversationApiTest extends ApiTest {
 
         String refused = "wmRefused-" + alphanumeric(8);
         wecom.refuseSendsTo.add(refused);
-        double pulls = pulls();
         wecom.add(KF, customerText("r1-" + refused, KF, refused, "你好"));
         callback("tokr" + alphanumeric(8));
-        await(() -> pulls() >= pulls + 1);
-        await(() -> outboxStatus(refused).equals("pending:1"));
-        for (int attempt = 2; attempt <= KfOutbox.MAX_ATTEMPTS; attempt++) {
+        // the reply is queued and tried at once; a pull still paging for the previous callback may be
+        // the one that takes the message, and the queue's own flushes may already have retried it
+        await(() -> outboxStatus(refused).startsWith("pending:") || outboxStatus(refused).startsWith("failed:"));
+        for (int attempt = 1; attempt <= KfOutbox.MAX_ATTEMPTS && outboxStatus(refused).startsWith("pending:"); attempt++) {
             outbox.flush(brand.tenant().id());
         }
         assertThat(outboxStatus(refused)).isEqualTo("failed:" + KfOutbox.MAX_ATTEMPTS);
