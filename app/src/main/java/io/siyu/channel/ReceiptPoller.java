@@ -1,9 +1,7 @@
 package io.siyu.channel;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.siyu.platform.PeriodicTask;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,20 +11,20 @@ import org.springframework.stereotype.Component;
  * that could not be recorded stays in the mailbox.
  */
 @Component
-class ReceiptPoller implements SmartLifecycle {
-
-    private static final Logger log = LoggerFactory.getLogger(ReceiptPoller.class);
+class ReceiptPoller extends PeriodicTask {
 
     private final Channels channels;
     private final DeliveryReports reports;
-    private final long pollMillis;
-    private volatile boolean running;
-    private Thread loop = new Thread(() -> {});
 
     ReceiptPoller(Channels channels, DeliveryReports reports, @Value("${siyu.channels.receipts.poll-ms:60000}") long pollMillis) {
+        super("siyu-receipts", pollMillis);
         this.channels = channels;
         this.reports = reports;
-        this.pollMillis = pollMillis;
+    }
+
+    @Override
+    protected void runOnce() throws Exception {
+        pollOnce();
     }
 
     /** Polls every source once; @return bounces handled. */
@@ -36,38 +34,5 @@ class ReceiptPoller implements SmartLifecycle {
             handled += source.pollBounces(b -> reports.report("email", b.messageId(), b.recipient(), b.reason()));
         }
         return handled;
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                pollOnce();
-            } catch (Exception e) {
-                log.warn("reading bounces failed; trying again in {} ms", pollMillis, e);
-            }
-            try {
-                Thread.sleep(pollMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        loop = Thread.ofPlatform().name("siyu-receipts").daemon().start(this::run);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        loop.interrupt();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -1,12 +1,10 @@
 package io.siyu.coupon;
 
+import io.siyu.platform.PeriodicTask;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,23 +12,25 @@ import org.springframework.stereotype.Component;
  * (after the log was unavailable), every {@code siyu.coupons.sweep-ms}.
  */
 @Component
-public class CouponSweeper implements SmartLifecycle {
+public class CouponSweeper extends PeriodicTask {
 
     static final int BATCH = 1_000;
-    private static final Logger log = LoggerFactory.getLogger(CouponSweeper.class);
 
     private final Coupons coupons;
     private final CouponEvents events;
     private final Clock clock;
-    private final long everyMillis;
-    private volatile boolean running;
-    private Thread loop = new Thread(() -> {});
 
     CouponSweeper(Coupons coupons, CouponEvents events, Clock clock, @Value("${siyu.coupons.sweep-ms:30000}") long everyMillis) {
+        super("siyu-coupon-sweeper", everyMillis);
         this.coupons = coupons;
         this.events = events;
         this.clock = clock;
-        this.everyMillis = everyMillis;
+    }
+
+    /** A failed round leaves the rows with their owed events; the next round tries again. */
+    @Override
+    protected void runOnce() {
+        sweep(clock.instant());
     }
 
     /** Expires what is due at {@code now} and records owed events. @return coupons expired */
@@ -50,38 +50,5 @@ public class CouponSweeper implements SmartLifecycle {
             coupons.batchesRecorded(List.of(batch.id()));
         }
         return expired;
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                sweep(clock.instant());
-            } catch (RuntimeException e) { // the rows keep their owed events; try again next round
-                log.warn("coupon sweep failed; retrying in {} ms", everyMillis, e);
-            }
-            try {
-                Thread.sleep(everyMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        loop = Thread.ofPlatform().name("siyu-coupon-sweeper").daemon().start(this::run);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        loop.interrupt();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }
