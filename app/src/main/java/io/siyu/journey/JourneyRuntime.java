@@ -192,17 +192,20 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
             return;
         }
         Batch.Outcome receipt = RECEIPTS.get(event.name());
-        if (receipt != null) {
-            receipt(state.tenant(), event, receipt);
-        }
-        if (!book.interestedIn(event.name())) {
+        boolean interested = book.interestedIn(event.name());
+        if (receipt == null && !interested) {
             return;
         }
         JsonNode properties = event.properties().length == 0 ? json.createObjectNode() : json.readTree(event.properties());
-        Function<String, @Nullable Object> lookup = name -> scalar(properties.get(name));
         Batch batch = new Batch();
-        batch.eventSeq = event.seq();
-        book.onEvent(event.name(), lookup, stringMap(properties), person, event.receivedAt(), new TenantLens(state), batch);
+        if (receipt != null) {
+            receipt(state.tenant(), event, properties, receipt, batch);
+        }
+        if (interested) {
+            Function<String, @Nullable Object> lookup = name -> scalar(properties.get(name));
+            batch.eventSeq = event.seq();
+            book.onEvent(event.name(), lookup, stringMap(properties), person, event.receivedAt(), new TenantLens(state), batch);
+        }
         writer.submit(batch);
     }
 
@@ -214,18 +217,13 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
      * A receipt for a message this tenant's journeys sent (its message id is the action id, which
      * starts with {@code j<tenant>-}) is marked on the outbox row for the report; others are not ours.
      */
-    private void receipt(int tenant, Event event, Batch.Outcome kind) {
-        if (event.properties().length == 0) {
-            return;
-        }
-        JsonNode messageId = json.readTree(event.properties()).get("message_id");
+    private void receipt(int tenant, Event event, JsonNode properties, Batch.Outcome kind, Batch batch) {
+        JsonNode messageId = properties.get("message_id");
         if (messageId == null || !messageId.isString() || !messageId.stringValue().startsWith("j" + tenant + "-")
                 || messageId.stringValue().length() > 100) {
             return;
         }
-        Batch batch = new Batch();
         batch.receipts.add(new Batch.Receipt(tenant, messageId.stringValue(), kind, event.timestamp()));
-        writer.submit(batch);
         meters.counter("siyu.journey.message.receipts", "kind", kind.name().toLowerCase(java.util.Locale.ROOT)).increment();
     }
 
