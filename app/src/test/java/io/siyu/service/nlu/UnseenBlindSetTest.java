@@ -26,13 +26,7 @@ class UnseenBlindSetTest {
     @Test
     void classifiesAtLeastNinetyPercentOfTheBlindSet() throws IOException {
         List<String[]> messages = blind();
-        List<String> wrong = new ArrayList<>();
-        for (String[] m : messages) {
-            String intent = nlu.understand(m[1]).intent();
-            if (!intent.equals(m[0])) {
-                wrong.add(m[0] + " → " + intent + ": " + m[1]);
-            }
-        }
+        List<String> wrong = UnseenMessagesTest.misses(nlu, messages);
         double accuracy = 1 - (double) wrong.size() / messages.size();
         System.out.printf("blind accuracy %.4f (%d of %d)%n%s%n", accuracy, messages.size() - wrong.size(), messages.size(),
                 String.join("\n", wrong));
