@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * context; then the profile. Phone numbers exist in the profile only as a hash and a mask, so SMS
  * needs the number in {@code to} or the context (e.g. from the triggering order event). E-mail is
  * a sealed trait, opened here to address the message (the identity holds only its blind index).
- * The official account sends to the person's {@code openid} identity.
+ * The official account sends to the person's {@code openid} identity at that account.
  */
 @Component
 class Addresses {
@@ -28,11 +28,13 @@ class Addresses {
     private final ProfileDirectory profiles;
     private final WebhookEndpoints endpoints;
     private final FieldCipher cipher;
+    private final Channels channels;
 
-    Addresses(ProfileDirectory profiles, WebhookEndpoints endpoints, FieldCipher cipher) {
+    Addresses(ProfileDirectory profiles, WebhookEndpoints endpoints, FieldCipher cipher, Channels channels) {
         this.profiles = profiles;
         this.endpoints = endpoints;
         this.cipher = cipher;
+        this.channels = channels;
     }
 
     Optional<String> of(TenantId tenant, PersonId person, String channel, Map<String, String> parameters,
@@ -43,7 +45,7 @@ class Addresses {
                     .or(() -> profile(tenant, person).flatMap(p -> valid(EMAIL, opened(tenant, p.traits().get("email")))));
             case "sms" -> valid(PHONE, parameters.get("to")).or(() -> valid(PHONE, context.get("phone")));
             case "wechat-mp" -> valid(OPENID, parameters.get("to"))
-                    .or(() -> profile(tenant, person).flatMap(p -> identity(p, "openid:")));
+                    .or(() -> profile(tenant, person).flatMap(this::accountOpenid));
             case "inapp" -> Optional.of(person.toString());
             case "webhook" -> Optional.ofNullable(parameters.get("endpoint")).filter(name -> endpoints.find(tenant, name).isPresent());
             case "wecom" -> welcomeCode(parameters, context).map(code -> WeCom.WELCOME + code)
@@ -72,6 +74,19 @@ class Addresses {
 
     private Optional<ProfileView> profile(TenantId tenant, PersonId person) {
         return profiles.find(tenant, person);
+    }
+
+    /**
+     * The person's openid at this official account: an openid is per app ({@code openid:<appId>:<openid>}),
+     * and a mini-program's openid is no address here. An openid identity without an app is taken as
+     * the account's.
+     */
+    private Optional<String> accountOpenid(ProfileView profile) {
+        String scoped = channels.provider("wechat-mp").filter(WeChatMp.class::isInstance).map(p -> "openid:" + ((WeChatMp) p).appId() + ":")
+                .orElse(null);
+        Optional<String> mine = scoped == null ? Optional.empty() : identity(profile, scoped);
+        return mine.or(() -> profile.identities().stream().filter(i -> i.startsWith("openid:") && i.indexOf(':', 7) < 0)
+                .map(i -> i.substring(7)).findFirst()).flatMap(openid -> valid(OPENID, openid));
     }
 
     private static Optional<String> identity(ProfileView profile, String prefix) {

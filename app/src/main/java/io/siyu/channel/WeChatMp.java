@@ -1,6 +1,7 @@
 package io.siyu.channel;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import me.chanjar.weixin.common.error.WxErrorException;
 import me.chanjar.weixin.common.error.WxRuntimeException;
@@ -8,6 +9,7 @@ import me.chanjar.weixin.mp.api.WxMpService;
 import me.chanjar.weixin.mp.bean.subscribe.WxMpSubscribeMessage;
 import me.chanjar.weixin.mp.bean.template.WxMpTemplateData;
 import me.chanjar.weixin.mp.bean.template.WxMpTemplateMessage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The official-account provider (公众号): template messages ({@code message/template/send}) and
@@ -29,9 +31,22 @@ final class WeChatMp implements ChannelProvider {
     static final Set<Integer> RETRYABLE = Set.of(-1, 45009, 45011);
 
     private final WxMpService service;
+    private final @Nullable String tenant;
 
-    WeChatMp(WxMpService service) {
+    /** @param tenant slug of the tenant whose people follow this account; null: its follows are not recorded */
+    WeChatMp(WxMpService service, @Nullable String tenant) {
         this.service = service;
+        this.tenant = tenant;
+    }
+
+    /** The account's AppID: an openid identity of this account is {@code openid:<appId>:<openid>}. */
+    String appId() {
+        return service.getWxMpConfigStorage().getAppId();
+    }
+
+    /** The tenant whose people follow this account, when configured. */
+    Optional<String> tenant() {
+        return Optional.ofNullable(tenant);
     }
 
     @Override

@@ -1,12 +1,19 @@
 package io.siyu.channel;
 
+import io.siyu.ingestion.Intake;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.NotFound;
 import io.siyu.platform.PayloadTooLarge;
+import io.siyu.platform.Tenant;
+import io.siyu.platform.Tenants;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import me.chanjar.weixin.mp.bean.message.WxMpXmlMessage;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -14,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The official account's server callback ({@code 服务器配置 URL} = {@code <public-url>/callbacks/wechat-mp}):
@@ -21,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
  * token, timestamp and nonce; with an EncodingAESKey the body is also encrypted and carries
  * {@code msg_signature}). Of the pushes, the template-send result ({@code TEMPLATESENDJOBFINISH},
  * status {@code success}, {@code failed:user block} or {@code failed: system failed}) becomes the
- * message's delivery report; other events are acknowledged and left to other capabilities.
+ * message's delivery report; follows, unfollows and referral QR scans become events of the tenant the
+ * account names ({@link MpFollows}); other pushes are acknowledged and not recorded.
  */
 @RestController
 @RequestMapping("/callbacks/wechat-mp")
@@ -31,13 +40,19 @@ class WeChatMpCallbackController {
     /** WeChat repeats a push within seconds; an older signature is a replay. */
     static final Duration FRESH = Duration.ofMinutes(5);
 
+    private static final Logger log = LoggerFactory.getLogger(WeChatMpCallbackController.class);
+
     private final Channels channels;
     private final DeliveryReports reports;
+    private final Intake intake;
+    private final Tenants tenants;
     private final Clock clock;
 
-    WeChatMpCallbackController(Channels channels, DeliveryReports reports, Clock clock) {
+    WeChatMpCallbackController(Channels channels, DeliveryReports reports, Intake intake, Tenants tenants, Clock clock) {
         this.channels = channels;
         this.reports = reports;
+        this.intake = intake;
+        this.tenants = tenants;
         this.clock = clock;
     }
 
@@ -82,6 +97,19 @@ class WeChatMpCallbackController {
             String status = message.getStatus() == null ? "" : message.getStatus();
             reports.report("wechat-mp", message.getMsgId().toString(), message.getFromUser(),
                     status.equals("success") ? null : "WeChat " + status);
+            return "success";
+        }
+        Optional<ObjectNode> follow = MpFollows.translate(mp.appId(), message);
+        Optional<Tenant> tenant = mp.tenant().flatMap(tenants::findBySlug);
+        if (follow.isPresent() && tenant.isPresent()) {
+            ObjectNode event = follow.get();
+            Intake.Result result = intake.accept(tenant.get().id(), List.of(new Intake.Message(event, "track", "", event.toString())),
+                    "wechat-mp", null);
+            if (!result.quarantined().isEmpty()) { // kept in quarantine with the reason; WeChat must not retry it
+                log.warn("A follower push of the official account was quarantined: {}", result.quarantined().getFirst().errors());
+            }
+        } else if (follow.isPresent()) {
+            log.debug("A follower push arrived but siyu.channels.wechat-mp.tenant names no tenant: not recorded");
         }
         return "success";
     }

@@ -9,8 +9,9 @@ import org.springframework.stereotype.Component;
 /**
  * WeChat official account (微信公众号) template messages and subscribe notifications through WxJava
  * mp, to the person's {@code openid} identity. The token and EncodingAESKey verify and decrypt the
- * account's server callbacks ({@code /wechat-mp/callback}), where WeChat reports whether each
- * template message reached the person.
+ * account's server callbacks ({@code /callbacks/wechat-mp}), where WeChat reports whether each
+ * template message reached the person and, when the account names its tenant, who followed,
+ * unfollowed or scanned a referral QR code.
  */
 @Component
 class WeChatMpChannel implements ChannelProviderFactory {
@@ -33,12 +34,21 @@ class WeChatMpChannel implements ChannelProviderFactory {
                 ConfigOption.secret("token", "服务器配置 Token: verifies the callbacks WeChat posts to /wechat-mp/callback"),
                 new ConfigOption("aes-key", "服务器配置 EncodingAESKey (43 characters); blank when callbacks are in plain text (明文模式)",
                         false, true, null),
+                new ConfigOption("tenant", "slug of the tenant whose people follow this account: follows, unfollows and "
+                        + "referral QR scans (场景值 ref:<share code>) become its events; blank: only delivery results are read",
+                        false, false, null),
                 ConfigOption.optional("base-url", "API base URL", "https://api.weixin.qq.com"));
     }
 
     @Override
     public ChannelProvider create(ChannelConfig config) {
-        return new WeChatMp(service(config));
+        String named = config.optional("tenant");
+        String tenant = named == null || named.isBlank() ? null : named.trim();
+        if (tenant != null && !tenant.matches("[a-z0-9][a-z0-9-]{1,62}")) {
+            throw new ChannelConfig.Invalid("siyu.channels.wechat-mp.tenant must be a tenant slug (lower-case letters, digits, '-'), was '"
+                    + tenant + "'");
+        }
+        return new WeChatMp(service(config), tenant);
     }
 
     static WxMpServiceImpl service(ChannelConfig config) {

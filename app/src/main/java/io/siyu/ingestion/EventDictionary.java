@@ -120,6 +120,7 @@ public final class EventDictionary {
         define("Official Account Followed", "referral", "关注公众号 / followed the official account",
                 new Property("referral_code", Type.STRING, false, null, 32, "分享码 / share code"),
                 opt("scene", Type.STRING, "二维码场景值 / QR scene"));
+        define("Official Account Unfollowed", "wechat", "取消关注公众号 / unfollowed the official account");
         define("Referral Attributed", "referral", "好友归因 / a new friend was attributed to a sharer",
                 req("campaign_id", Type.STRING, "活动 ID"), req("referral_code", Type.STRING, "分享码 / share code"),
                 opt("status", Type.STRING, "attributed or flagged"), opt("reason", Type.STRING, "风控原因 / why it was flagged"));

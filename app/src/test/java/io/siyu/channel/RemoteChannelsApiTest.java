@@ -27,6 +27,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -58,12 +60,15 @@ import tools.jackson.databind.JsonNode;
         "siyu.channels.email.bounce-imap-security=none", "siyu.channels.email.bounce-imap-username=bounces@siyu.test",
         "siyu.channels.email.bounce-imap-password=bounce-pw", "siyu.channels.receipts.poll-ms=300",
         "siyu.channels.wechat-mp.app-id=" + MpServer.APP_ID, "siyu.channels.wechat-mp.secret=" + MpServer.SECRET,
-        "siyu.channels.wechat-mp.token=" + RemoteChannelsApiTest.MP_TOKEN})
+        "siyu.channels.wechat-mp.token=" + RemoteChannelsApiTest.MP_TOKEN,
+        "siyu.channels.wechat-mp.tenant=" + RemoteChannelsApiTest.MP_TENANT})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its remotes stop after the class: so does the application
 class RemoteChannelsApiTest extends ApiTest {
 
     static final String REPORT_TOKEN = "rpt-3f9a1c7e5b2d4e60";
     static final String MP_TOKEN = "mp-callback-token";
+    /** The tenant whose people follow the official account. */
+    static final String MP_TENANT = "mp-brand";
 
     static final MpServer MP;
     static final Yunpian YUNPIAN;
@@ -293,6 +298,84 @@ class RemoteChannelsApiTest extends ApiTest {
         JsonNode waiting = await(brand, quota, m -> m.path("attempts").asInt() == 1, "retried");
         assertThat(waiting.path("status").asString()).isEqualTo("PENDING");
         assertThat(waiting.path("lastError").asString()).contains("45009");
+    }
+
+    private static String follower(String openid, String event, String eventKey, long createTime) {
+        return "<xml><ToUserName><![CDATA[gh_7f083739789a]]></ToUserName><FromUserName><![CDATA[" + openid + "]]></FromUserName>"
+                + "<CreateTime>" + createTime + "</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[" + event + "]]></Event>"
+                + (eventKey == null ? "" : "<EventKey><![CDATA[" + eventKey + "]]></EventKey>") + "</xml>";
+    }
+
+    @Test
+    void followsUnfollowsAndReferralScansOfTheOfficialAccountBecomeTheTenantsEventsAndAttributeTheFriend() {
+        Brand brand = brand(MP_TENANT);
+        for (String id : new String[] {"sharer-20", "new-a"}) {
+            var created = adminPost("/api/v1/coupon-templates", brand, "{\"id\":\"" + id + "\",\"name\":\"" + id
+                    + "\",\"kind\":\"FIXED\",\"amountFen\":2000,\"totalStock\":1000,\"perPersonLimit\":1,\"validForHours\":720}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        var campaign = adminPost("/api/v1/referrals/campaigns", brand, """
+                {"id":"mp-spring","name":"关注有礼","kind":"INVITE","startsAt":"%s","endsAt":"%s","landingUrl":"https://brand.example/r/{code}",
+                 "sharerReward":"sharer-20","friendRewards":["new-a"]}""".formatted(now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS)));
+        assertThat(campaign.statusCode()).as(campaign.body()).isEqualTo(200);
+        person(brand, "mp-sharer", "{}");
+        var issued = adminPost("/api/v1/referrals/campaigns/mp-spring/codes", brand, "{\"identifier\":\"user_id:mp-sharer\"}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String code = body(issued).get("code").asString();
+        String friend = "openid:" + MpServer.APP_ID + ":oFriend-000001";
+        long at = now.getEpochSecond();
+
+        // malformed and hostile follower pushes: refused, naming the field and the rule
+        var longScene = mpPush(follower("oFriend-000001", "subscribe", "qrscene_" + "x".repeat(65), at), at, MP_TOKEN);
+        assertThat(longScene.statusCode()).isEqualTo(400);
+        assertThat(longScene.body()).contains("\"field\":\"EventKey\"", "\"rule\":\"maxLength\"");
+        var badOpenid = mpPush(follower("o'; DROP TABLE tenants;--", "subscribe", null, at), at, MP_TOKEN);
+        assertThat(badOpenid.statusCode()).isEqualTo(400);
+        assertThat(badOpenid.body()).contains("\"field\":\"FromUserName\"", "\"rule\":\"pattern\"");
+
+        // the friend follows through the sharer's QR code (scene ref:<code>); WeChat repeats the push
+        String followed = follower("oFriend-000001", "subscribe", "qrscene_ref:" + code, at);
+        assertThat(mpPush(followed, at, MP_TOKEN).body()).isEqualTo("success");
+        assertThat(mpPush(followed, at, MP_TOKEN).body()).isEqualTo("success");
+        ChannelApiTest.eventually(Duration.ofSeconds(10), () -> get("/api/v1/profiles?identifier=" + friend, brand).statusCode() == 200
+                && profile(brand, friend).path("stats").path("eventCounts").path("Official Account Followed").asInt() == 1,
+                () -> "the follow never became an event");
+        ChannelApiTest.eventually(Duration.ofSeconds(10),
+                () -> body(get("/api/v1/referrals/campaigns/mp-spring/attributions", brand)).size() == 1,
+                () -> "the friend was never attributed");
+        JsonNode attribution = body(get("/api/v1/referrals/campaigns/mp-spring/attributions", brand)).get(0);
+        assertThat(attribution.path("sharerIdentifier").asString()).isEqualTo("user_id:mp-sharer");
+        assertThat(attribution.path("friendIdentifier").asString()).isEqualTo(friend);
+        assertThat(profile(brand, friend).path("stats").path("channelOfOrigin").asString()).isEqualTo("wechat-mp");
+
+        // a follower scanning a referral code is a touch, another scene is not recorded; the unfollow is an event
+        assertThat(mpPush(follower("oFriend-000001", "SCAN", "ref:" + code, at + 1), at, MP_TOKEN).body()).isEqualTo("success");
+        assertThat(mpPush(follower("oFriend-000001", "SCAN", "store-42", at + 2), at, MP_TOKEN).body()).isEqualTo("success");
+        assertThat(mpPush(follower("oFriend-000001", "unsubscribe", null, at + 3), at, MP_TOKEN).body()).isEqualTo("success");
+        ChannelApiTest.eventually(Duration.ofSeconds(10),
+                () -> profile(brand, friend).path("stats").path("eventCounts").path("Official Account Unfollowed").asInt() == 1,
+                () -> "the unfollow never became an event");
+        JsonNode counts = profile(brand, friend).path("stats").path("eventCounts");
+        assertThat(counts.path("Referral Link Opened").asInt()).as(counts.toString()).isEqualTo(1);
+        assertThat(counts.path("Official Account Followed").asInt()).as(counts.toString()).isEqualTo(1);
+    }
+
+    @Test
+    void theOfficialAccountSendsToItsOwnOpenidNotAMiniProgramsOne() {
+        Brand brand = newBrand();
+        person(brand, "mp-two-apps", "{\"openid\":\"wx9999999999999999:oMini-app-0003\"}");
+        post("/v1/identify", brand.writeKey(), "{\"userId\":\"mp-two-apps\",\"context\":{\"identities\":{\"openid\":\""
+                + MpServer.APP_ID + ":oMp-user-0003\"}}}");
+        ChannelApiTest.eventually(Duration.ofSeconds(10), () -> profile(brand, "user_id:mp-two-apps").path("identities").toString()
+                .contains("oMp-user-0003"), () -> "the second openid never joined the profile");
+        assertThat(put("/api/v1/message-templates/hello", brand, "{\"channel\":\"wechat-mp\",\"subject\":\"template:TPL_hi\","
+                + "\"body\":\"first: 您好\",\"marketing\":false}").statusCode()).isEqualTo(200);
+        String sent = sendMessage(brand, "mp-two-apps", "hello", "");
+        await(brand, sent, m -> m.path("status").asString().equals("SENT"), "SENT");
+        MpServer.Received received = MP.received.stream().filter(r -> r.body().path("client_msg_id").asString().equals(sent))
+                .findFirst().orElseThrow();
+        assertThat(received.body().path("touser").asString()).isEqualTo("oMp-user-0003");
     }
 
     // ---- SMS

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.env.MockEnvironment;
 
 /** The profile keeps e-mail sealed; the e-mail channel opens it to address a message, and finds none once it is shredded. */
 class SealedEmailAddressTest {
@@ -24,7 +25,8 @@ class SealedEmailAddressTest {
     @Test
     void theSealedTraitIsOpenedToAddressTheMessageAndAShreddedOneIsNoAddress() {
         String sealed = cipher.sealText(tenant, "email:abc", "li.lei@example.cn");
-        Addresses addresses = new Addresses(directory(Map.of("email", sealed)), new WebhookEndpoints(null, cipher), cipher);
+        Addresses addresses = new Addresses(directory(Map.of("email", sealed)), new WebhookEndpoints(null, cipher), cipher,
+                new Channels(List.of(), new MockEnvironment().withProperty("siyu.channels.enabled", "")));
         assertThat(addresses.of(tenant, person, "email", Map.of(), Map.of())).contains("li.lei@example.cn");
 
         cipher.shred(tenant, "email:abc");

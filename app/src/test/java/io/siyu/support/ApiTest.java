@@ -60,6 +60,12 @@ public abstract class ApiTest {
         return new Brand(tenant, credentials.issueWriteKey(tenant.id(), "test").secret());
     }
 
+    /** The tenant with this slug (created on first use) and a new write key for it. */
+    protected Brand brand(String slug) {
+        Tenant tenant = tenants.findBySlug(slug).orElseGet(() -> tenants.create(slug, "测试品牌"));
+        return new Brand(tenant, credentials.issueWriteKey(tenant.id(), "test").secret());
+    }
+
     protected String url(String path) {
         return "http://localhost:" + port + path;
     }
