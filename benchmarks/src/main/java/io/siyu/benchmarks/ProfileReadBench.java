@@ -1,7 +1,13 @@
 package io.siyu.benchmarks;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@link ProfileReadBenchmark} pair measured interleaved in one JVM, so that neighbours on a
@@ -10,7 +16,13 @@ import java.util.Arrays;
  * this JVM's CPU time (all threads: caller, partition, audit writer, GC; not the PostgreSQL
  * server's) per read; medians of 9 rounds each after 2 warm-up pairs.
  *
- * <p>{@code java -Xmx3g -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" io.siyu.benchmarks.ProfileReadBench [people] [reads per round]}
+ * <p>With one reader, every read is a hand-off to the partition thread and back on an otherwise idle
+ * machine, and the cost of waking an idle core dominates: the plain round then costs more CPU per
+ * read than the guarded one, whose audit writer keeps a core awake. Several readers (as the HTTP
+ * endpoint has under load: one request thread each) keep the partition busy, and the two rounds
+ * differ by what the guard adds.
+ *
+ * <p>{@code java -Xmx3g -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" io.siyu.benchmarks.ProfileReadBench [people] [reads per round] [readers]}
  */
 public final class ProfileReadBench {
 
@@ -18,6 +30,7 @@ public final class ProfileReadBench {
         ProfileReadBenchmark bench = new ProfileReadBenchmark();
         bench.people = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int reads = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        int readers = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         long started = System.nanoTime();
         bench.load();
         System.out.printf("loaded %,d people in %.1f s%n", bench.people, (System.nanoTime() - started) / 1e9);
@@ -25,15 +38,28 @@ public final class ProfileReadBench {
         int rounds = 9;
         double[][] wall = new double[2][rounds];
         double[][] cpu = new double[2][rounds];
-        long sink = 0;
+        LongAdder sink = new LongAdder();
+        ExecutorService pool = Executors.newFixedThreadPool(readers);
         for (int round = -2; round < rounds; round++) {
             for (int variant = 0; variant < 2; variant++) {
+                boolean guarded = variant == 1;
                 long cpu0 = os.getProcessCpuTime();
                 long wall0 = System.nanoTime();
-                for (int i = 0; i < reads; i++) {
-                    sink += (variant == 0 ? bench.read() : bench.readMaskedAudited()).length;
+                List<Future<?>> running = new ArrayList<>();
+                for (int r = 0; r < readers; r++) {
+                    int share = reads / readers + (r < reads % readers ? 1 : 0);
+                    running.add(pool.submit(() -> {
+                        long local = 0;
+                        for (int i = 0; i < share; i++) {
+                            local += (guarded ? bench.readMaskedAudited() : bench.read()).length;
+                        }
+                        sink.add(local);
+                    }));
                 }
-                if (variant == 1) {
+                for (Future<?> reader : running) {
+                    reader.get();
+                }
+                if (guarded) {
                     bench.audit().flush();
                 }
                 if (round >= 0) {
@@ -48,13 +74,15 @@ public final class ProfileReadBench {
         for (double[] a : cpu) {
             Arrays.sort(a);
         }
+        pool.shutdown();
         int m = rounds / 2;
+        System.out.printf("%,d reader thread(s), %,d reads per round%n", readers, reads);
         System.out.printf("plain read:            %8.2f µs wall   %8.2f µs CPU   (%,.0f reads/s)%n", wall[0][m] / 1e3, cpu[0][m] / 1e3,
                 1e9 / wall[0][m]);
         System.out.printf("masked + audited read: %8.2f µs wall   %8.2f µs CPU   (%,.0f reads/s)%n", wall[1][m] / 1e3, cpu[1][m] / 1e3,
                 1e9 / wall[1][m]);
         System.out.printf("added: %+.1f %% wall, %+.1f %% CPU   (sink %d)%n", 100 * (wall[1][m] / wall[0][m] - 1),
-                100 * (cpu[1][m] / cpu[0][m] - 1), sink & 1);
+                100 * (cpu[1][m] / cpu[0][m] - 1), sink.sum() & 1);
         bench.close();
     }
 }

@@ -22,7 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -67,7 +67,6 @@ public class ProfileReadBenchmark {
     private Engine engine;
     private AuditLog audit;
     private final JsonMapper json = JsonMapper.builder().build();
-    private final SplittableRandom random = new SplittableRandom(3);
     private Path dir;
 
     @Setup
@@ -119,7 +118,7 @@ public class ProfileReadBenchmark {
     }
 
     private ProfileView view() {
-        int person = random.nextInt(people);
+        int person = ThreadLocalRandom.current().nextInt(people);
         long now = System.currentTimeMillis();
         return engine.ask(TENANT, state -> state.view(person, now));
     }
