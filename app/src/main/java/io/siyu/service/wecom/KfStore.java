@@ -47,6 +47,19 @@ class KfStore {
                 .params(tenant.value(), msgid, Timestamp.from(now)).update() == 1;
     }
 
+    /**
+     * Forgets msgids taken in before {@code before}, at most {@code limit} of them: WeCom serves a
+     * message through {@code sync_msg} for a few days only, so an older id cannot come again.
+     *
+     * @return how many were forgotten
+     */
+    int forgetSeenBefore(Instant before, int limit) {
+        return jdbc.sql("""
+                DELETE FROM service_wecom_kf_seen WHERE ctid IN (
+                    SELECT ctid FROM service_wecom_kf_seen WHERE seen_at < ? LIMIT ?)""")
+                .params(Timestamp.from(before), limit).update();
+    }
+
     Optional<Chat> chat(TenantId tenant, String openKfId, String externalUserId) {
         return jdbc.sql("SELECT * FROM service_wecom_kf_threads WHERE tenant_id = ? AND open_kfid = ? AND external_userid = ?")
                 .params(tenant.value(), openKfId, externalUserId).query(KfStore::mapChat).optional();
