@@ -1,5 +1,6 @@
 package io.siyu.referral;
 
+import io.siyu.channel.OfficialAccountQr;
 import io.siyu.coupon.CouponDesk;
 import io.siyu.identity.Identifier;
 import io.siyu.platform.FieldCipher;
@@ -9,6 +10,7 @@ import io.siyu.platform.NotFound;
 import io.siyu.platform.TenantId;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,10 +60,11 @@ class ReferralController {
     private final FieldCipher cipher;
     private final JsonMapper json;
     private final Clock clock;
+    private final OfficialAccountQr officialAccount;
 
     ReferralController(Campaigns campaigns, ShareCodes codes, Attributions attributions, Attributor attributor, HelpTasks tasks,
             HelpDesk helpDesk, FulfilmentNotices notices, People people, CouponDesk coupons, DeviceSightings devices, FieldCipher cipher,
-            JsonMapper json, Clock clock) {
+            JsonMapper json, Clock clock, OfficialAccountQr officialAccount) {
         this.campaigns = campaigns;
         this.codes = codes;
         this.attributions = attributions;
@@ -75,6 +78,7 @@ class ReferralController {
         this.cipher = cipher;
         this.json = json;
         this.clock = clock;
+        this.officialAccount = officialAccount;
     }
 
     @PostMapping("/campaigns")
@@ -134,12 +138,26 @@ class ReferralController {
         return codeView(campaign(tenant, found.campaignId()), found);
     }
 
+    /**
+     * The share poster. Its QR code opens the campaign's landing link, or with {@code via=wechat-mp}
+     * the official account's follow page with the scene {@code ref:<code>}, so a friend who follows
+     * there is attributed to the sharer.
+     */
     @GetMapping(value = "/codes/{code}/poster.png", produces = MediaType.IMAGE_PNG_VALUE)
-    ResponseEntity<byte[]> poster(TenantId tenant, @PathVariable String code) {
+    ResponseEntity<byte[]> poster(TenantId tenant, @PathVariable String code, @RequestParam(defaultValue = "link") String via) {
         ShareCode found = shareCode(tenant, code);
         Campaign campaign = campaign(tenant, found.campaignId());
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).header("Cache-Control", "private, max-age=86400")
-                .body(Poster.png(campaign.link(found.code()), found.code()));
+        return switch (via) {
+            case "link" -> ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).header("Cache-Control", "private, max-age=86400")
+                    .body(Poster.png(campaign.link(found.code()), found.code()));
+            case "wechat-mp" -> {
+                OfficialAccountQr.FollowQr qr = officialAccount.follow(tenant, "ref:" + found.code());
+                long seconds = Math.max(0, Duration.between(clock.instant(), qr.expiresAt()).toSeconds() - 86_400);
+                yield ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).header("Cache-Control", "private, max-age=" + Math.min(seconds, 86_400))
+                        .body(Poster.png(qr.content(), found.code()));
+            }
+            default -> throw new InvalidInput("via", "enum", "via is link or wechat-mp");
+        };
     }
 
     /** A campaign's attributions, newest first; {@code sharer} (an identifier) and {@code status} narrow them. */

@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (checks appid and secret, hands out numbered tokens), {@code POST /cgi-bin/message/template/send}
  * and {@code POST /cgi-bin/message/subscribe/bizsend} (check the token, record the JSON, answer
  * with queued error codes first, then success with a msgid). Like WeChat, a template message that
- * repeats a {@code client_msg_id} for the same openid is not delivered twice.
+ * repeats a {@code client_msg_id} for the same openid is not delivered twice. {@code POST /cgi-bin/qrcode/create}
+ * answers a ticket and the url a parametric QR code encodes.
  */
 final class MpServer implements AutoCloseable {
 
@@ -45,6 +46,7 @@ final class MpServer implements AutoCloseable {
         server.createContext("/cgi-bin/token", this::token);
         server.createContext("/cgi-bin/message/template/send", ex -> send(ex, "template"));
         server.createContext("/cgi-bin/message/subscribe/bizsend", ex -> send(ex, "subscribe"));
+        server.createContext("/cgi-bin/qrcode/create", this::qrcode);
         server.start();
     }
 
@@ -90,6 +92,20 @@ final class MpServer implements AutoCloseable {
             delivered.putIfAbsent(key, msgId);
         }
         answer(ex, "{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":" + msgId + "}");
+    }
+
+    /** {@code qrcode/create}: records the request and answers a ticket whose url is what the QR code encodes. */
+    private void qrcode(HttpExchange ex) throws IOException {
+        String query = ex.getRequestURI().getQuery();
+        if (query == null || !query.startsWith("access_token=TOKEN-")) {
+            answer(ex, "{\"errcode\":40014,\"errmsg\":\"invalid access_token\"}");
+            return;
+        }
+        JsonNode body = json.readTree(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        received.add(new Received("qrcode", body));
+        int n = msgIds.incrementAndGet();
+        answer(ex, "{\"ticket\":\"gQH47joAAAAAAAAAASxodHRw" + n + "\",\"expire_seconds\":" + body.path("expire_seconds").asInt()
+                + ",\"url\":\"http://weixin.qq.com/q/kZgfwMTm72WWPkovabbI" + n + "\"}");
     }
 
     private static void answer(HttpExchange ex, String body) throws IOException {

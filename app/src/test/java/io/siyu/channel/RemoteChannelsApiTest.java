@@ -324,6 +324,18 @@ class RemoteChannelsApiTest extends ApiTest {
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
         String code = body(issued).get("code").asString();
         String friend = "openid:" + MpServer.APP_ID + ":oFriend-000001";
+
+        // the sharer's poster for the official account: its QR code is the account's follow code with the scene ref:<code>
+        String qrContent = decodedQr(adminGetBytes("/api/v1/referrals/codes/" + code + "/poster.png?via=wechat-mp", brand));
+        assertThat(qrContent).startsWith("http://weixin.qq.com/q/");
+        List<MpServer.Received> created = MP.received.stream().filter(r -> r.path().equals("qrcode")).toList();
+        assertThat(created).hasSize(1);
+        assertThat(created.getFirst().body().path("action_name").asString()).isEqualTo("QR_STR_SCENE");
+        assertThat(created.getFirst().body().path("action_info").path("scene").path("scene_str").asString()).isEqualTo("ref:" + code);
+        assertThat(decodedQr(adminGetBytes("/api/v1/referrals/codes/" + code + "/poster.png?via=wechat-mp", brand))).isEqualTo(qrContent);
+        assertThat(MP.received.stream().filter(r -> r.path().equals("qrcode")).count()).as("asked WeChat once").isEqualTo(1);
+        assertThat(get("/api/v1/referrals/codes/" + code + "/poster.png?via=carrier-pigeon", brand).body())
+                .contains("\"field\":\"via\"", "\"rule\":\"enum\"");
         long at = now.getEpochSecond();
 
         // malformed and hostile follower pushes: refused, naming the field and the rule
@@ -359,6 +371,53 @@ class RemoteChannelsApiTest extends ApiTest {
         JsonNode counts = profile(brand, friend).path("stats").path("eventCounts");
         assertThat(counts.path("Referral Link Opened").asInt()).as(counts.toString()).isEqualTo(1);
         assertThat(counts.path("Official Account Followed").asInt()).as(counts.toString()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherTenantGetsNoQrCodeOfTheOfficialAccount() {
+        Brand other = newBrand();
+        for (String id : new String[] {"sharer-20", "new-a"}) {
+            adminPost("/api/v1/coupon-templates", other, "{\"id\":\"" + id + "\",\"name\":\"" + id
+                    + "\",\"kind\":\"FIXED\",\"amountFen\":2000,\"totalStock\":10,\"perPersonLimit\":1,\"validForHours\":720}");
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        adminPost("/api/v1/referrals/campaigns", other, """
+                {"id":"other","name":"别家","kind":"INVITE","startsAt":"%s","endsAt":"%s","landingUrl":"https://other.example/r/{code}",
+                 "sharerReward":"sharer-20","friendRewards":["new-a"]}""".formatted(now.minus(1, ChronoUnit.DAYS), now.plus(3, ChronoUnit.DAYS)));
+        person(other, "other-sharer", "{}");
+        String code = body(adminPost("/api/v1/referrals/campaigns/other/codes", other, "{\"identifier\":\"user_id:other-sharer\"}"))
+                .get("code").asString();
+        long asked = MP.received.stream().filter(r -> r.path().equals("qrcode")).count();
+        assertThat(get("/api/v1/referrals/codes/" + code + "/poster.png?via=wechat-mp", other).statusCode()).isEqualTo(404);
+        assertThat(decodedQr(adminGetBytes("/api/v1/referrals/codes/" + code + "/poster.png", other))).isEqualTo("https://other.example/r/" + code);
+        assertThat(MP.received.stream().filter(r -> r.path().equals("qrcode")).count()).isEqualTo(asked);
+    }
+
+    private byte[] adminGetBytes(String path, Brand brand) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url(path))).header("Authorization", "Bearer " + ADMIN)
+                    .header("X-Siyu-Tenant", brand.slug()).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String decodedQr(byte[] png) {
+        try {
+            var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+            int width = image.getWidth();
+            int height = image.getHeight();
+            var source = new com.google.zxing.RGBLuminanceSource(width, height, image.getRGB(0, 0, width, height, null, 0, width));
+            return new com.google.zxing.MultiFormatReader().decode(new com.google.zxing.BinaryBitmap(
+                    new com.google.zxing.common.HybridBinarizer(source))).getText();
+        } catch (IOException | com.google.zxing.NotFoundException e) {
+            throw new AssertionError("no QR code in the poster", e);
+        }
     }
 
     @Test
