@@ -28,6 +28,8 @@ public class OfficialAccountQr {
     /** WeChat's longest lifetime for a temporary QR code. */
     static final Duration LIFETIME = Duration.ofDays(30);
     private static final Duration RENEW_BEFORE = Duration.ofDays(1);
+    /** Codes kept for reuse (one per share code asked for); past this, expired ones go, then new ones are not kept. */
+    static final int MAX_KEPT = 200_000;
 
     /** What a QR code encodes (WeChat's {@code url}) and until when it works. */
     public record FollowQr(String content, Instant expiresAt) {}
@@ -72,7 +74,12 @@ public class OfficialAccountQr {
         }
         int seconds = ticket.getExpireSeconds() > 0 ? ticket.getExpireSeconds() : (int) LIFETIME.toSeconds();
         FollowQr qr = new FollowQr(Objects.requireNonNull(ticket.getUrl()), now.plusSeconds(seconds));
-        issued.put(scene, qr);
+        if (issued.size() >= MAX_KEPT) {
+            issued.values().removeIf(kept -> !kept.expiresAt().minus(RENEW_BEFORE).isAfter(now));
+        }
+        if (issued.size() < MAX_KEPT) {
+            issued.put(scene, qr);
+        }
         return qr;
     }
 }
