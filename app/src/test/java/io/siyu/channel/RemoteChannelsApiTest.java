@@ -309,21 +309,9 @@ class RemoteChannelsApiTest extends ApiTest {
     @Test
     void followsUnfollowsAndReferralScansOfTheOfficialAccountBecomeTheTenantsEventsAndAttributeTheFriend() {
         Brand brand = brand(MP_TENANT);
-        for (String id : new String[] {"sharer-20", "new-a"}) {
-            var created = adminPost("/api/v1/coupon-templates", brand, "{\"id\":\"" + id + "\",\"name\":\"" + id
-                    + "\",\"kind\":\"FIXED\",\"amountFen\":2000,\"totalStock\":1000,\"perPersonLimit\":1,\"validForHours\":720}");
-            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        var campaign = adminPost("/api/v1/referrals/campaigns", brand, """
-                {"id":"mp-spring","name":"关注有礼","kind":"INVITE","startsAt":"%s","endsAt":"%s","landingUrl":"https://brand.example/r/{code}",
-                 "sharerReward":"sharer-20","friendRewards":["new-a"]}""".formatted(now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS)));
-        assertThat(campaign.statusCode()).as(campaign.body()).isEqualTo(200);
-        person(brand, "mp-sharer", "{}");
-        var issued = adminPost("/api/v1/referrals/campaigns/mp-spring/codes", brand, "{\"identifier\":\"user_id:mp-sharer\"}");
-        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
-        String code = body(issued).get("code").asString();
+        String code = shareCode(brand, "mp-spring", "https://brand.example/r/{code}", "mp-sharer");
         String friend = "openid:" + MpServer.APP_ID + ":oFriend-000001";
+        long at = Instant.now().getEpochSecond();
 
         // the sharer's poster for the official account: its QR code is the account's follow code with the scene ref:<code>
         String qrContent = decodedQr(adminGetBytes("/api/v1/referrals/codes/" + code + "/poster.png?via=wechat-mp", brand));
@@ -336,7 +324,6 @@ class RemoteChannelsApiTest extends ApiTest {
         assertThat(MP.received.stream().filter(r -> r.path().equals("qrcode")).count()).as("asked WeChat once").isEqualTo(1);
         assertThat(get("/api/v1/referrals/codes/" + code + "/poster.png?via=carrier-pigeon", brand).body())
                 .contains("\"field\":\"via\"", "\"rule\":\"enum\"");
-        long at = now.getEpochSecond();
 
         // malformed and hostile follower pushes: refused, naming the field and the rule
         var longScene = mpPush(follower("oFriend-000001", "subscribe", "qrscene_" + "x".repeat(65), at), at, MP_TOKEN);
@@ -376,21 +363,30 @@ class RemoteChannelsApiTest extends ApiTest {
     @Test
     void anotherTenantGetsNoQrCodeOfTheOfficialAccount() {
         Brand other = newBrand();
-        for (String id : new String[] {"sharer-20", "new-a"}) {
-            adminPost("/api/v1/coupon-templates", other, "{\"id\":\"" + id + "\",\"name\":\"" + id
-                    + "\",\"kind\":\"FIXED\",\"amountFen\":2000,\"totalStock\":10,\"perPersonLimit\":1,\"validForHours\":720}");
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        adminPost("/api/v1/referrals/campaigns", other, """
-                {"id":"other","name":"别家","kind":"INVITE","startsAt":"%s","endsAt":"%s","landingUrl":"https://other.example/r/{code}",
-                 "sharerReward":"sharer-20","friendRewards":["new-a"]}""".formatted(now.minus(1, ChronoUnit.DAYS), now.plus(3, ChronoUnit.DAYS)));
-        person(other, "other-sharer", "{}");
-        String code = body(adminPost("/api/v1/referrals/campaigns/other/codes", other, "{\"identifier\":\"user_id:other-sharer\"}"))
-                .get("code").asString();
+        String code = shareCode(other, "other", "https://other.example/r/{code}", "other-sharer");
         long asked = MP.received.stream().filter(r -> r.path().equals("qrcode")).count();
         assertThat(get("/api/v1/referrals/codes/" + code + "/poster.png?via=wechat-mp", other).statusCode()).isEqualTo(404);
         assertThat(decodedQr(adminGetBytes("/api/v1/referrals/codes/" + code + "/poster.png", other))).isEqualTo("https://other.example/r/" + code);
         assertThat(MP.received.stream().filter(r -> r.path().equals("qrcode")).count()).isEqualTo(asked);
+    }
+
+    /** An invite campaign (sharer and friend rewarded with a coupon each) and the share code of a new sharer in it. */
+    private String shareCode(Brand brand, String campaign, String landingUrl, String sharer) {
+        for (String id : new String[] {"sharer-20", "new-a"}) {
+            var created = adminPost("/api/v1/coupon-templates", brand, "{\"id\":\"" + id + "\",\"name\":\"" + id
+                    + "\",\"kind\":\"FIXED\",\"amountFen\":2000,\"totalStock\":1000,\"perPersonLimit\":1,\"validForHours\":720}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        var created = adminPost("/api/v1/referrals/campaigns", brand, """
+                {"id":"%s","name":"关注有礼","kind":"INVITE","startsAt":"%s","endsAt":"%s","landingUrl":"%s",
+                 "sharerReward":"sharer-20","friendRewards":["new-a"]}""".formatted(campaign, now.minus(1, ChronoUnit.DAYS),
+                now.plus(30, ChronoUnit.DAYS), landingUrl));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        person(brand, sharer, "{}");
+        var issued = adminPost("/api/v1/referrals/campaigns/" + campaign + "/codes", brand, "{\"identifier\":\"user_id:" + sharer + "\"}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        return body(issued).get("code").asString();
     }
 
     private byte[] adminGetBytes(String path, Brand brand) {
