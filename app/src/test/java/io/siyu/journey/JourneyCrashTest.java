@@ -81,12 +81,13 @@ class JourneyCrashTest {
             assertThat(first.get(user)).as("first step of " + user).hasSize(1);
         }
 
-        // the restart read more journal than a snapshot's worth: it snapshots the books, which the next restart reads
+        // a snapshot of the books exists before the second kill (the first run took one every 300 journal rows, or this
+        // start did, having read more than that after the last one): the next restart reads it and the journal after it
         long snapshotDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(DATA.resolve("second.log")).contains("Journey snapshot of tenant") && System.nanoTime() < snapshotDeadline) {
+        while (!snapshotWritten() && System.nanoTime() < snapshotDeadline) {
             Thread.sleep(50);
         }
-        assertThat(Files.readString(DATA.resolve("second.log"))).contains("Journey snapshot of tenant");
+        assertThat(snapshotWritten()).as("a journey snapshot was written").isTrue();
 
         // the waits fire; kill while their actions are being performed
         CompletableFuture<HttpResponse<String>> advancing = CompletableFuture.supplyAsync(
@@ -115,7 +116,16 @@ class JourneyCrashTest {
         java.util.regex.Matcher restored = java.util.regex.Pattern.compile("Journeys restored in \\d+ ms: (\\d+) snapshot rows, (\\d+) journal rows")
                 .matcher(log);
         assertThat(restored.find()).isTrue();
-        assertThat(Long.parseLong(restored.group(1))).as("people restored from the snapshot").isGreaterThanOrEqualTo(acknowledged.size());
+        assertThat(Long.parseLong(restored.group(1))).as("rows restored from the snapshot").isPositive();
+    }
+
+    private static boolean snapshotWritten() throws IOException {
+        for (String run : List.of("first", "second")) {
+            if (Files.readString(DATA.resolve(run + ".log")).contains("Journey snapshot of tenant")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends sign-ups from 8 clients, kills the server mid-way; returns the users whose event was acknowledged. */
