@@ -3,30 +3,52 @@ package io.siyu.journey;
 import io.siyu.journey.runtime.Batch;
 import io.siyu.journey.runtime.JournalSink;
 import java.io.IOException;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Makes journey batches durable: one thread, one transaction per group of batches (the steps that
- * change where people are by COPY, per-node counts of every step, outbox rows by one multi-row
- * insert that ignores action ids already there, the event cursor), so a commit covers thousands of
- * steps. A batch's future completes only after its commit; the outbox
- * is told then, never before, so no action leaves for a step that could still be lost.
+ * change where people are by binary COPY, per-node counts of every step, outbox rows by binary COPY,
+ * the event cursor), so a commit covers thousands of steps. A batch's future completes only after
+ * its commit; the outbox is told then, never before, so no action leaves for a step that could
+ * still be lost.
+ *
+ * <p>A long batch (a million waits ending at one instant) is committed in parts of about
+ * {@value #PART_ROWS} rows, cut only at the book's boundaries (one person's consequences of one
+ * timer): each part is durable on its own, so the dispatcher starts on the first part's actions
+ * while the rest is written, and a crash between parts loses only steps that are made again, with
+ * the same ids, when the restarted book finds their waits still due.
+ *
+ * <p>An entry followed at once by a wait is one journal row (kind ENTERED, with the wait's node,
+ * step and deadline) instead of two; {@code JourneyBook.restore} reads both forms.
+ *
+ * <p>Outbox rows go by COPY under a savepoint; when some action id is already there (steps made
+ * again after a crash) that fails as a whole, and the part is written again through a temporary
+ * table and one {@code INSERT … ON CONFLICT (action_id) DO NOTHING}, so rows already there stay.
+ *
+ * <p>Snapshots of the books ({@link #snapshot}) queue behind the batches before them: the writer
+ * notes how far the journal is when it reaches one, and a second thread writes the snapshot's rows
+ * while the journal goes on.
  *
  * <p>A failed write is retried with the same rows until it succeeds: the in-memory journeys are
  * already ahead, and dropping the rows would lose steps.
@@ -34,13 +56,23 @@ import tools.jackson.databind.json.JsonMapper;
 final class JournalWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
-    private static final int MAX_GROUP_ROWS = 20_000;
+    /** Rows (steps and actions) a transaction takes at most, unless one batch that cannot be cut is longer. */
+    static final int PART_ROWS = 50_000;
+    /** Below this many outbox rows a group inserts them in one statement rather than by COPY. */
+    static final int FEW_OUTBOX_ROWS = 256;
+    private static final String OUTBOX_COLUMNS = "action_id, tenant_id, journey_id, version, node, person, type, parameters, "
+            + "context, not_before, created_at";
+
+    /** A snapshot of one tenant's book, encoded on its partition thread, waiting for its place in the journal. */
+    record Snapshot(int tenant, CopyBinary.Writer rows, long people, CompletableFuture<Long> done) {}
 
     private final DataSource dataSource;
     private final JsonMapper json;
     private final Runnable committed;
-    private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(16_384);
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(16_384);
     private final Thread thread;
+    private final ExecutorService snapshots = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("siyu-journey-snapshot").daemon(true).factory());
     private volatile boolean running = true;
     private volatile long steps;
     private volatile long journalRows;
@@ -53,17 +85,73 @@ final class JournalWriter implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("siyu-journey-journal").daemon(true).start(this::run);
     }
 
-    /** Queues a batch; blocks when the journal is far behind (back-pressure on the partition). */
+    /** Queues a batch (in parts when long); blocks when the journal is far behind (back-pressure on the partition). */
     void submit(Batch batch) {
         if (batch.isEmpty()) {
             batch.done.complete(null);
             return;
         }
+        for (Batch part : batch.parts(PART_ROWS)) {
+            put(part);
+        }
+    }
+
+    /**
+     * Queues a snapshot behind everything submitted before it; its future completes with the
+     * journal position it covers once it is durable. Submit it from the thread that owns the book,
+     * right after taking it, so it covers exactly the batches submitted before.
+     */
+    void snapshot(Snapshot snapshot) {
+        put(snapshot);
+    }
+
+    private void put(Object item) {
         try {
-            queue.put(batch);
+            queue.put(item);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while handing journey steps to the journal", e);
+        }
+    }
+
+    /**
+     * A sink for long work (timers due at one instant): at each of the book's boundaries with a
+     * part's worth of rows, hands that part to the writer, so the database writes while the book
+     * is still stepping. {@link #finish} submits the rest; its batch completes once all is durable.
+     */
+    final class Streaming implements JournalSink {
+        private Batch current = new Batch();
+
+        @Override
+        public void step(int tenant, Kind kind, int journey, int version, int person, int entry, int step, String node, long at,
+                long deadline, @Nullable String reason, @Nullable Map<String, String> vars) {
+            current.step(tenant, kind, journey, version, person, entry, step, node, at, deadline, reason, vars);
+        }
+
+        @Override
+        public void action(int tenant, String actionId, int journey, int version, String node, int person, String type,
+                Map<String, String> parameters, Map<String, Object> context, long notBefore) {
+            current.action(tenant, actionId, journey, version, node, person, type, parameters, context, notBefore);
+        }
+
+        @Override
+        public void boundary() {
+            current.boundary();
+            if (current.steps.size() + current.actions.size() >= PART_ROWS) {
+                submit(current);
+                current = new Batch();
+            }
+        }
+
+        /** Submits what is left; the returned batch's {@code done} completes once everything is durable. */
+        Batch finish() {
+            Batch last = current;
+            current = new Batch();
+            if (last.isEmpty()) {
+                last.eventSeq = 0; // through the queue all the same: done only behind the parts before it
+            }
+            submit(last);
+            return last;
         }
     }
 
@@ -91,14 +179,19 @@ final class JournalWriter implements AutoCloseable {
         List<Batch> group = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                Batch first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Object first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                group.add(first);
-                int rows = first.steps.size() + first.actions.size();
-                Batch next;
-                while (rows < MAX_GROUP_ROWS && (next = queue.poll()) != null) {
+                if (first instanceof Snapshot snapshot) {
+                    place(snapshot);
+                    continue;
+                }
+                Batch batch = (Batch) first;
+                group.add(batch);
+                int rows = batch.steps.size() + batch.actions.size();
+                while (rows < PART_ROWS && queue.peek() instanceof Batch next) {
+                    queue.poll();
                     group.add(next);
                     rows += next.steps.size() + next.actions.size();
                 }
@@ -117,6 +210,61 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
+    /** Everything before the snapshot is durable: it covers the journal up to its last row now. */
+    private void place(Snapshot snapshot) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT coalesce(max(id), 0) FROM journey_journal"); java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long journalId = rs.getLong(1);
+                snapshots.execute(() -> writeSnapshot(snapshot, journalId));
+                return;
+            } catch (SQLException e) {
+                log.error("Journey snapshot: cannot read the journal position (attempt {})", attempt, e);
+                Thread.sleep(Math.min(5_000, 100L * attempt));
+            }
+        }
+    }
+
+    /**
+     * Replaces the tenant's snapshot in one transaction: until it commits, a restart uses the
+     * previous one and a longer journal tail. Not retried: the next snapshot comes soon enough.
+     */
+    private void writeSnapshot(Snapshot snapshot, long journalId) {
+        long started = System.nanoTime();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM journey_snapshot_rows WHERE tenant_id = ?")) {
+                    ps.setInt(1, snapshot.tenant());
+                    ps.executeUpdate();
+                }
+                snapshot.rows().send(c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY journey_snapshot_rows (tenant_id, "
+                        + "kind, journey_id, version, person, entry, step, node, at, deadline, vars) FROM STDIN (FORMAT binary)"));
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO journey_snapshots (tenant_id, journal_id, taken_at, "
+                        + "people, rows) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET journal_id = excluded.journal_id, "
+                        + "taken_at = excluded.taken_at, people = excluded.people, rows = excluded.rows")) {
+                    ps.setInt(1, snapshot.tenant());
+                    ps.setLong(2, journalId);
+                    ps.setLong(3, System.currentTimeMillis());
+                    ps.setLong(4, snapshot.people());
+                    ps.setLong(5, snapshot.rows().rows());
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            log.info("Journey snapshot of tenant {}: {} people, {} rows, covers the journal to {}, written in {} ms", snapshot.tenant(),
+                    snapshot.people(), snapshot.rows().rows(), journalId, (System.nanoTime() - started) / 1_000_000);
+            snapshot.done().complete(journalId);
+        } catch (SQLException | RuntimeException e) {
+            log.error("Journey snapshot of tenant {} failed; the previous one and the journal after it stay in use", snapshot.tenant(), e);
+            snapshot.done().completeExceptionally(e);
+        }
+    }
+
     private void writeUntilDurable(List<Batch> group) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -129,41 +277,61 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
+    private static boolean sameEnrollment(Batch.Step a, Batch.Step b) {
+        return a.tenant() == b.tenant() && a.journey() == b.journey() && a.person() == b.person() && a.entry() == b.entry();
+    }
+
     private void write(List<Batch> group) throws SQLException, IOException {
         long cursor = -1;
-        StringBuilder copy = new StringBuilder();
+        int rowsHint = 0;
+        for (Batch batch : group) {
+            rowsHint += batch.steps.size();
+        }
+        CopyBinary.Writer journal = new CopyBinary.Writer(rowsHint * 64);
         List<Batch.Action> outbox = new ArrayList<>();
         List<Batch.Receipt> receipts = new ArrayList<>();
         Map<Count, long[]> counts = new HashMap<>();
-        int journaled = 0;
         for (Batch batch : group) {
             cursor = Math.max(cursor, batch.eventSeq);
-            for (Batch.Step s : batch.steps) {
+            List<Batch.Step> list = batch.steps;
+            int folded = -1;
+            for (int i = 0; i < list.size(); i++) {
+                Batch.Step s = list.get(i);
                 counts.computeIfAbsent(new Count(s.tenant(), s.journey(), s.node(), s.kind().name(),
                         s.reason() == null ? "" : s.reason()), k -> new long[1])[0]++;
-                if (s.kind() == JournalSink.Kind.AT && s.deadline() < 0) {
+                if (s.kind() == JournalSink.Kind.AT && s.deadline() < 0 || i == folded) {
                     continue; // passing an instant node: counted, and re-derived from the wait before it on replay
                 }
-                journaled++;
-                copy.append(s.tenant()).append('\t').append(s.kind().name()).append('\t').append(s.journey()).append('\t')
-                        .append(s.version()).append('\t').append(s.person()).append('\t').append(s.entry()).append('\t')
-                        .append(s.step()).append('\t');
-                escape(copy, s.node());
-                copy.append('\t').append(s.at()).append('\t').append(s.deadline()).append('\t');
-                escape(copy, s.reason());
-                copy.append('\t');
-                escape(copy, s.vars() == null ? null : json.writeValueAsString(s.vars()));
-                copy.append('\n');
+                if (s.kind() == JournalSink.Kind.ENTERED && s.deadline() < 0) {
+                    int j = i + 1;
+                    while (j < list.size() && list.get(j).kind() == JournalSink.Kind.AT && list.get(j).deadline() < 0
+                            && sameEnrollment(s, list.get(j))) {
+                        j++;
+                    }
+                    if (j < list.size() && list.get(j).kind() == JournalSink.Kind.AT && sameEnrollment(s, list.get(j))) {
+                        Batch.Step w = list.get(j); // entered and went straight on to a wait: one row for both
+                        journalRow(journal, s.tenant(), s.kind(), s.journey(), s.version(), s.person(), s.entry(), w.step(),
+                                w.node(), s.at(), w.deadline(), null, s.vars());
+                        folded = j;
+                        continue;
+                    }
+                }
+                journalRow(journal, s.tenant(), s.kind(), s.journey(), s.version(), s.person(), s.entry(), s.step(), s.node(),
+                        s.at(), s.deadline(), s.reason(), s.vars());
             }
             outbox.addAll(batch.actions);
             receipts.addAll(batch.receipts);
         }
+        long journaled = journal.rows();
+        if (journaled == 0 && outbox.isEmpty() && counts.isEmpty() && receipts.isEmpty() && cursor <= 0) {
+            return; // a flush marker, or the empty end of a batch in parts: nothing to make durable
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!copy.isEmpty()) {
-                    c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY journey_journal (tenant_id, kind, journey_id, version, "
-                            + "person, entry, step, node, at, deadline, reason, vars) FROM STDIN", new StringReader(copy.toString()));
+                if (journaled > 0) {
+                    journal.send(c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY journey_journal (tenant_id, kind, journey_id, "
+                            + "version, person, entry, step, node, at, deadline, reason, vars) FROM STDIN (FORMAT binary)"));
                 }
                 if (!outbox.isEmpty()) {
                     insertOutbox(c, outbox);
@@ -181,7 +349,7 @@ final class JournalWriter implements AutoCloseable {
                     }
                 }
                 c.commit();
-            } catch (SQLException | IOException | RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
@@ -193,6 +361,12 @@ final class JournalWriter implements AutoCloseable {
         steps += stepCount;
         journalRows += journaled;
         actions += outbox.size();
+    }
+
+    private void journalRow(CopyBinary.Writer out, int tenant, JournalSink.Kind kind, int journey, int version, int person,
+            int entry, int step, String node, long at, long deadline, @Nullable String reason, @Nullable Map<String, String> vars) {
+        out.row(12).int4(tenant).text(kind.name()).int4(journey).int4(version).int4(person).int4(entry).int4(step).text(node)
+                .int8(at).int8(deadline).text(reason).jsonb(vars == null ? null : json.writeValueAsBytes(vars));
     }
 
     private record Count(int tenant, int journey, String node, String kind, String reason) {}
@@ -247,7 +421,8 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
-    private void insertOutbox(Connection c, List<Batch.Action> outbox) throws SQLException {
+    /** A few outbox rows (an event's actions) in one statement: one round trip, where COPY under a savepoint takes four. */
+    private void insertFewOutboxRows(Connection c, List<Batch.Action> outbox) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO journey_outbox (action_id, tenant_id, journey_id, version, "
                 + "node, person, type, parameters, context, not_before, created_at) SELECT * FROM unnest(?::text[], ?::int[], "
                 + "?::int[], ?::int[], ?::text[], ?::int[], ?::text[], ?::jsonb[], ?::jsonb[], ?::bigint[], ?::bigint[]) "
@@ -291,28 +466,49 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
-    private static void escape(StringBuilder out, @Nullable String text) {
-        if (text == null) {
-            out.append("\\N");
+    /** Outbox rows by COPY; when an action id is already there, again through a temporary table, ignoring those. */
+    private void insertOutbox(Connection c, List<Batch.Action> outbox) throws SQLException {
+        if (outbox.size() < FEW_OUTBOX_ROWS) {
+            insertFewOutboxRows(c, outbox);
             return;
         }
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            switch (ch) {
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> out.append(ch);
+        CopyBinary.Writer rows = new CopyBinary.Writer(outbox.size() * 160);
+        for (Batch.Action a : outbox) {
+            rows.row(11).text(a.actionId()).int4(a.tenant()).int4(a.journey()).int4(a.version()).text(a.node()).int4(a.person())
+                    .text(a.type()).jsonb(json.writeValueAsBytes(a.parameters())).jsonb(json.writeValueAsBytes(a.context()))
+                    .int8(a.notBefore()).int8(a.notBefore());
+        }
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        Savepoint savepoint = c.setSavepoint();
+        try {
+            rows.send(copy.copyIn("COPY journey_outbox (" + OUTBOX_COLUMNS + ") FROM STDIN (FORMAT binary)"));
+            c.releaseSavepoint(savepoint);
+            return;
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
             }
+            c.rollback(savepoint); // some of these steps were made before a crash: their actions are already there
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMPORARY TABLE IF NOT EXISTS journey_outbox_in (action_id text, tenant_id int, journey_id int, "
+                    + "version int, node text, person int, type text, parameters jsonb, context jsonb, not_before bigint, "
+                    + "created_at bigint, ord bigserial) ON COMMIT DELETE ROWS");
+        }
+        rows.send(copy.copyIn("COPY journey_outbox_in (" + OUTBOX_COLUMNS + ") FROM STDIN (FORMAT binary)"));
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO journey_outbox (" + OUTBOX_COLUMNS + ") SELECT " + OUTBOX_COLUMNS
+                    + " FROM journey_outbox_in ORDER BY ord ON CONFLICT (action_id) DO NOTHING");
         }
     }
 
     @Override
     public void close() {
         running = false;
+        snapshots.shutdown();
         try {
             thread.join(10_000);
+            snapshots.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -47,7 +49,9 @@ import tools.jackson.databind.json.JsonMapper;
  * ticker, or the simulated clock). What the books do goes to the {@link JournalWriter}; the
  * {@link OutboxDispatcher} performs actions once they are durable.
  *
- * <p>At start-up the books are rebuilt from the journal, then the events logged after the last
+ * <p>At start-up the books are rebuilt from their latest snapshots and the journal after them
+ * ({@link JournalReader}; a snapshot is taken every {@code siyu.journey.snapshot-rows} journal
+ * rows), then the events logged after the last
  * durable journey step are fed again (the journal cursor), before the web server takes traffic.
  * Steps are deterministic given the event and the state, and action ids name the step, so what was
  * lost in a crash is redone and what was durable is recognised.
@@ -72,12 +76,19 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
     private volatile boolean live;
     private volatile long lastSeenSeq;
     private volatile long cursorWritten;
+    private final DataSource dataSource;
+    /** Journal rows written since the last snapshot after which the next is taken (0: never). */
+    private final long snapshotRows;
+    private volatile long journalRowsAtSnapshot;
+    private volatile @Nullable CompletableFuture<?> snapshotting;
     private @Nullable ScheduledExecutorService ticker;
 
     JourneyRuntime(Clock clock, JsonMapper json, JdbcClient jdbc, DataSource dataSource, Journeys journeys,
             ObjectProvider<Engine> engines, ObjectProvider<PostgresEventLog> eventLogs, MeterRegistry meters,
-            OutboxDispatcher dispatcher) {
+            OutboxDispatcher dispatcher, @Value("${siyu.journey.snapshot-rows:2000000}") long snapshotRows) {
         this.clock = clock;
+        this.dataSource = dataSource;
+        this.snapshotRows = snapshotRows;
         this.json = json;
         this.jdbc = jdbc;
         this.journeys = journeys;
@@ -100,19 +111,13 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
                 install(engine, stored, now);
             }
         }
-        long[] rows = {0};
-        jdbc.sql("SELECT tenant_id, kind, journey_id, version, person, entry, step, node, at, deadline, vars::text "
-                        + "FROM journey_journal ORDER BY id")
-                .query(rs -> {
-                    JourneyBook book = books.get(rs.getInt(1));
-                    if (book != null) {
-                        String vars = rs.getString(11);
-                        book.restore(JournalSink.Kind.valueOf(rs.getString(2)), rs.getInt(3), rs.getInt(4), rs.getInt(5),
-                                rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getLong(9), rs.getLong(10),
-                                vars == null ? null : stringMap(json.readTree(vars)));
-                    }
-                    rows[0]++;
-                });
+        JournalReader.Restored restored;
+        try {
+            restored = JournalReader.restore(dataSource, json, books, true);
+        } catch (java.sql.SQLException | java.io.IOException e) {
+            throw new IllegalStateException("cannot read the journey journal", e);
+        }
+        journalRowsAtSnapshot = -restored.journalRows(); // a long tail read now counts toward the next snapshot
         books.values().forEach(JourneyBook::rearm);
         long cursor = jdbc.sql("SELECT seq FROM journey_cursor WHERE id = 1").query(Long.class).single();
         long caughtUp = 0;
@@ -122,8 +127,12 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
             caughtUp = catchUp(engine, cursor);
         }
         live = true;
-        log.info("Journeys restored in {} ms: {} journal rows, {} people in journeys, {} events fed again after seq {}",
-                (System.nanoTime() - started) / 1_000_000, rows[0],
+        if (snapshotRows > 0 && restored.journalRows() >= snapshotRows) {
+            snapshotting = snapshot(); // the next restart should not read this tail again; written in the background
+        }
+        log.info("Journeys restored in {} ms: {} snapshot rows, {} journal rows after {}, {} people in journeys, "
+                + "{} events fed again after seq {}", (System.nanoTime() - started) / 1_000_000, restored.snapshotRows(),
+                restored.journalRows(), restored.fromJournalId(),
                 books.values().stream().mapToLong(JourneyBook::activeEnrollments).sum(), caughtUp, cursor);
         registerMetrics();
         dispatcher.start();
@@ -249,6 +258,34 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
         } catch (RuntimeException e) {
             log.error("Journey timers could not advance; retrying next second", e);
         }
+        try {
+            CompletableFuture<?> running = snapshotting;
+            if (snapshotRows > 0 && (running == null || running.isDone())
+                    && writer.journalRows() - journalRowsAtSnapshot >= snapshotRows) {
+                snapshotting = snapshot();
+            }
+        } catch (RuntimeException e) {
+            log.error("Journey snapshot could not start; trying again next second", e);
+        }
+    }
+
+    /**
+     * Snapshots every tenant's book (each on its partition thread, queued behind the steps it
+     * covers); the future completes once all are durable. A restart then reads the snapshots and
+     * only the journal after them.
+     */
+    CompletableFuture<Void> snapshot() {
+        journalRowsAtSnapshot = writer.journalRows();
+        Engine engine = engines.getObject();
+        List<CompletableFuture<Long>> done = new ArrayList<>();
+        for (JourneyBook book : books.values()) {
+            done.add(engine.ask(book.tenant(), state -> {
+                JournalWriter.Snapshot snapshot = JournalReader.encode(book.tenant(), book, json);
+                writer.snapshot(snapshot);
+                return snapshot.done();
+            }));
+        }
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -260,9 +297,9 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
         long fired = 0;
         for (JourneyBook book : books.values()) {
             fired += engine.ask(book.tenant(), state -> {
-                Batch batch = new Batch();
-                long n = book.advance(now, new TenantLens(state), batch);
-                writer.submit(batch);
+                JournalWriter.Streaming parts = writer.new Streaming(); // a million waits at once start writing early
+                long n = book.advance(now, new TenantLens(state), parts);
+                parts.finish();
                 return n;
             });
         }
@@ -311,9 +348,9 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
             if (book != null) {
                 book.archive(journey, clock.millis(), batch);
             }
+            writer.submit(batch); // on the partition thread: the journal keeps the book's order
             return null;
         });
-        writer.submit(batch);
         batch.done.join();
     }
 
@@ -327,13 +364,14 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
             if (person < 0) {
                 return null;
             }
-            return book == null ? JourneyBook.Entered.NOT_PUBLISHED
+            JourneyBook.Entered result = book == null ? JourneyBook.Entered.NOT_PUBLISHED
                     : book.enter(journey, state.graph().canonical(person), clock.millis(), vars, new TenantLens(state), batch);
+            writer.submit(batch); // on the partition thread: the journal keeps the book's order
+            return result;
         });
         if (entered == null) {
             throw new io.siyu.platform.NotFound("没有此人 / no person with identifier " + identifier);
         }
-        writer.submit(batch);
         batch.done.join();
         return entered;
     }

@@ -51,6 +51,10 @@ class PersonalRecords {
                     "SELECT journey_id, kind, node, to_timestamp(at / 1000.0) AS at, reason FROM journey_journal"
                             + " WHERE tenant_id = ? AND person = ANY(?) ORDER BY id",
                     List.of("DELETE FROM journey_journal WHERE tenant_id = ? AND person = ANY(?)")),
+            new Table("journey_snapshot_rows", Key.INDEX,
+                    "SELECT journey_id, CASE kind WHEN 'E' THEN 'IN' ELSE 'LEFT' END AS kind, node, to_timestamp(at / 1000.0) AS at"
+                            + " FROM journey_snapshot_rows WHERE tenant_id = ? AND person = ANY(?) ORDER BY journey_id",
+                    List.of("DELETE FROM journey_snapshot_rows WHERE tenant_id = ? AND person = ANY(?)")),
             new Table("journey_outbox", Key.INDEX,
                     "SELECT action_id, journey_id, node, type, status, reason, to_timestamp(created_at / 1000.0) AS created_at"
                             + " FROM journey_outbox WHERE tenant_id = ? AND person = ANY(?) ORDER BY seq",
@@ -178,6 +182,7 @@ class PersonalRecords {
             Map.entry("tenant_keys", "key versions"), Map.entry("wecom_apps", "the brand's WeCom configuration"),
             Map.entry("segment_definitions", "definitions"), Map.entry("journeys", "definitions"),
             Map.entry("journey_versions", "definitions"), Map.entry("journey_cursor", "a sequence number"),
+            Map.entry("journey_snapshots", "one row per brand: where its journey snapshot ends in the journal, and sizes"),
             Map.entry("journey_node_counts", "aggregate counts"), Map.entry("send_policies", "settings"),
             Map.entry("message_templates", "definitions"), Map.entry("webhook_endpoints", "settings"),
             Map.entry("coupon_templates", "definitions"), Map.entry("service_agents", "staff"),

@@ -81,6 +81,14 @@ class JourneyCrashTest {
             assertThat(first.get(user)).as("first step of " + user).hasSize(1);
         }
 
+        // a snapshot of the books exists before the second kill (the first run took one every 300 journal rows, or this
+        // start did, having read more than that after the last one): the next restart reads it and the journal after it
+        long snapshotDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!snapshotWritten() && System.nanoTime() < snapshotDeadline) {
+            Thread.sleep(50);
+        }
+        assertThat(snapshotWritten()).as("a journey snapshot was written").isTrue();
+
         // the waits fire; kill while their actions are being performed
         CompletableFuture<HttpResponse<String>> advancing = CompletableFuture.supplyAsync(
                 () -> adminQuietly(port, "/api/v1/admin/clock/advance", "{\"duration\":\"P1D\"}"));
@@ -105,7 +113,19 @@ class JourneyCrashTest {
         long distinct = lines.stream().map(l -> l.split("\t")[0]).distinct().count();
         assertThat(lines.size() - distinct).as("repeats of an action id (at most one page of outcomes per kill)").isLessThanOrEqualTo(2L * OutboxDispatcher.PAGE);
         String log = Files.readString(DATA.resolve("third.log"));
-        assertThat(log).contains("Journeys restored");
+        java.util.regex.Matcher restored = java.util.regex.Pattern.compile("Journeys restored in \\d+ ms: (\\d+) snapshot rows, (\\d+) journal rows")
+                .matcher(log);
+        assertThat(restored.find()).isTrue();
+        assertThat(Long.parseLong(restored.group(1))).as("rows restored from the snapshot").isPositive();
+    }
+
+    private static boolean snapshotWritten() throws IOException {
+        for (String run : List.of("first", "second")) {
+            if (Files.readString(DATA.resolve(run + ".log")).contains("Journey snapshot of tenant")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends sign-ups from 8 clients, kills the server mid-way; returns the users whose event was acknowledged. */
@@ -202,7 +222,7 @@ class JourneyCrashTest {
     private static Process start(int port, String name, Path recorded) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "io.siyu.SiyuApplication", "--server.port=" + port, "--siyu.engine.snapshot-every=2000",
+                "io.siyu.SiyuApplication", "--server.port=" + port, "--siyu.engine.snapshot-every=2000", "--siyu.journey.snapshot-rows=300",
                 "--siyu.test.recorder-file=" + recorded)
                 .redirectErrorStream(true).redirectOutput(DATA.resolve(name + ".log").toFile());
         builder.environment().put("SIYU_DATA_DIR", DATA.toAbsolutePath().toString());

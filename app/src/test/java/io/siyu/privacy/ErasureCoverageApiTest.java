@@ -56,6 +56,7 @@ class ErasureCoverageApiTest extends PrivacyApi {
         assertThat(export.path("referral_signals").size()).isEqualTo(1);
         assertThat(export.path("help_tasks").get(0).path("id").asString()).isEqualTo("task-cov-a");
         assertThat(export.path("referral_notices").get(0).path("message_id").asString()).isEqualTo("n-cov-a");
+        assertThat(export.path("journey_snapshot_rows").get(0).path("node").asString()).isEqualTo("w-cov-a");
         assertThat(export.toString()).as("nothing of the other person").doesNotContain("cov-b");
 
         JsonNode erased = body(asAdmin("POST", "/api/v1/privacy/people/" + a + "/erase", brand, null));
@@ -78,11 +79,13 @@ class ErasureCoverageApiTest extends PrivacyApi {
         assertThat(count("SELECT count(*) FROM referral_codes WHERE tenant_id = ? AND person_id = '" + a + "'", tenant)).isZero();
         assertThat(count("SELECT count(*) FROM referral_signals WHERE tenant_id = ? AND person_id = '" + a + "'", tenant)).isZero();
         assertThat(count("SELECT count(*) FROM help_tasks WHERE tenant_id = ? AND owner_identifier = 'user_id:cov-a'", tenant)).isZero();
+        assertThat(count("SELECT count(*) FROM journey_snapshot_rows WHERE tenant_id = ? AND person = " + aIndex, tenant)).isZero();
         assertThat(jdbc.sql("SELECT body || status FROM referral_notices WHERE tenant_id = ? AND message_id = 'n-cov-a'")
                 .param(tenant).query(String.class).single()).as("a pending notice about them is not sent").isEqualTo("{}DEAD");
         for (String table : new String[] {"service_wecom_kf_threads WHERE external_userid = 'ext-cov-b'",
                 "referral_codes WHERE code = 'code-cov-b'", "referral_signals WHERE value = 'dev-cov-b'",
-                "help_tasks WHERE owner_identifier = 'user_id:cov-b'", "referral_notices WHERE body LIKE '%cov-b%'"}) {
+                "help_tasks WHERE owner_identifier = 'user_id:cov-b'", "referral_notices WHERE body LIKE '%cov-b%'",
+                "journey_snapshot_rows WHERE node = 'w-cov-b'"}) {
             assertThat(count("SELECT count(*) FROM " + table.replace(" WHERE ", " WHERE tenant_id = ? AND "), tenant))
                     .as("the other person's row in " + table).isEqualTo(1);
         }
@@ -104,6 +107,9 @@ class ErasureCoverageApiTest extends PrivacyApi {
 
     private void rowsOf(int tenant, UUID person, String user) {
         Timestamp now = Timestamp.from(Instant.now());
+        jdbc.sql("INSERT INTO journey_snapshot_rows (tenant_id, kind, journey_id, version, person, entry, step, node, at, deadline) "
+                + "VALUES (?, 'E', 1, 1, ?, 1, 1, ?, 1, 2)")
+                .params(tenant, io.siyu.identity.PersonId.parse(person.toString()).index(), "w-" + user).update();
         jdbc.sql("INSERT INTO send_decisions (tenant_id, person, channel, decision, reason, at) VALUES (?, ?, 'sms', 'SUPPRESS', 'consent:refused', 1)")
                 .params(tenant, person).update();
         jdbc.sql("""

@@ -51,10 +51,13 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code latency}: event → provider call p50/p99 through journal, outbox and dispatcher, at a
  *       fixed rate;</li>
  *   <li>{@code memory}: heap after GC with N people waiting (no database);</li>
+ *   <li>{@code restart}: N people waiting (durable), then the book rebuilt as a restart does it: from
+ *       the whole journal, then from a snapshot plus the journal after it (N/10 more people entered
+ *       after the snapshot); times each and checks both rebuilt books hold everybody;</li>
  *   <li>{@code compare}: {@code transitions} and {@code drain}, then the same N people through the same
  *       flow in Flowable on the same PostgreSQL instance ({@link FlowableBaseline}), and the ratios.</li>
  * </ul>
- * {@code java -Xmx8g -cp … io.siyu.journey.JourneyBench transitions|drain|latency|memory|compare [people]}
+ * {@code java -Xmx8g -cp … io.siyu.journey.JourneyBench transitions|drain|latency|memory|restart|compare [people]}
  */
 public final class JourneyBench {
 
@@ -93,7 +96,8 @@ public final class JourneyBench {
                 case "transitions", "drain" -> transitionsAndDrain(dataSource, json, flow, people);
                 case "latency" -> latency(dataSource, json, DefinitionParser.parse(json.readTree(EVENT_FLOW), Map.of()), people);
                 case "compare" -> compare(postgres, dataSource, json, flow, people);
-                default -> throw new IllegalArgumentException("transitions|drain|latency|memory|compare");
+                case "restart" -> restart(dataSource, json, flow, people);
+                default -> throw new IllegalArgumentException("transitions|drain|latency|memory|restart|compare");
             }
         }
     }
@@ -157,18 +161,100 @@ public final class JourneyBench {
                 entered, enteredRows, enterSeconds, entered / enterSeconds);
 
         long t1 = System.nanoTime();
-        Batch batch = new Batch();
-        long fired = book.advance(START + 86_400_000L, lens, batch);
+        long actionsBefore = writer.actions();
+        JournalWriter.Streaming parts = writer.new Streaming(); // as JourneyRuntime.advanceAll: parts written while stepping
+        long fired = book.advance(START + 86_400_000L, lens, parts);
         long stepped = System.nanoTime();
-        writer.submit(batch);
-        writer.flush();
+        parts.finish().done.join();
         double drainSeconds = (System.nanoTime() - t1) / 1e9;
         long transitions = book.transitions() - entered;
-        System.out.printf("drain: %,d timers due at one instant fired in %.2f s in memory; with %,d transitions, %,d journal rows "
-                        + "and %,d outbox rows durable: %.2f s = %,.0f transitions/s%n", fired, (stepped - t1) / 1e9, transitions,
-                writer.journalRows() - enteredRows, batch.actions.size(), drainSeconds, transitions / drainSeconds);
+        System.out.printf("drain: %,d timers due at one instant fired in %.2f s in memory (journal writing meanwhile); with %,d "
+                        + "transitions, %,d journal rows and %,d outbox rows durable: %.2f s = %,.0f transitions/s%n", fired,
+                (stepped - t1) / 1e9, transitions, writer.journalRows() - enteredRows, writer.actions() - actionsBefore, drainSeconds,
+                transitions / drainSeconds);
         writer.close();
         return new Figures(entered, enterSeconds, transitions, drainSeconds);
+    }
+
+    private static JourneyBook benchBook(JourneyDefinition flow) {
+        JourneyBook book = new JourneyBook(1, START);
+        book.install(1, "bench", JourneyBook.Status.PUBLISHED, 1, Map.of(1, flow), START);
+        return book;
+    }
+
+    private static void enterDurably(JournalWriter writer, JourneyBook book, Lens lens, int from, int to) {
+        for (int start = from; start < to; start += 1_000) {
+            Batch batch = new Batch();
+            for (int p = start; p < Math.min(to, start + 1_000); p++) {
+                book.enter(1, p, START + (p % 86_400) * 1_000L, Map.of(), lens, batch);
+            }
+            writer.submit(batch);
+        }
+        writer.flush();
+    }
+
+    private static void restart(HikariDataSource dataSource, JsonMapper json, JourneyDefinition flow, int people) throws Exception {
+        System.out.printf("restart: %,d people; load average before: %.2f%n", people,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        Lens lens = new Lens(people + people / 10);
+        JourneyBook book = benchBook(flow);
+        long snapshotAt;
+        try (JournalWriter writer = new JournalWriter(dataSource, json, () -> {})) {
+            long t0 = System.nanoTime();
+            enterDurably(writer, book, lens, 0, people);
+            System.out.printf("restart: %,d people entered and waiting, %,d journal rows, durable in %.2f s%n", people,
+                    writer.journalRows(), (System.nanoTime() - t0) / 1e9);
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CHECKPOINT");
+            }
+            JourneyBook whole = benchBook(flow);
+            long t1 = System.nanoTime();
+            JournalReader.Restored read = JournalReader.restore(dataSource, json, Map.of(1, whole), false);
+            whole.rearm();
+            double wholeSeconds = (System.nanoTime() - t1) / 1e9;
+            check(whole, book);
+            System.out.printf("restart from the whole journal: %,d rows → %,d people, %,d timers in %.2f s (%,.0f rows/s); "
+                    + "load average %.2f%n", read.journalRows(), whole.activeEnrollments(), whole.pendingTimers(), wholeSeconds,
+                    read.journalRows() / wholeSeconds, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            whole = null;
+            usedAfterGc();
+
+            long t2 = System.nanoTime();
+            JournalWriter.Snapshot snapshot = JournalReader.encode(1, book, json);
+            long encoded = System.nanoTime();
+            writer.snapshot(snapshot);
+            snapshotAt = snapshot.done().join();
+            System.out.printf("snapshot: %,d people encoded in %.2f s (the partition's pause), durable in %.2f s more%n",
+                    snapshot.people(), (encoded - t2) / 1e9, (System.nanoTime() - encoded) / 1e9);
+            enterDurably(writer, book, lens, people, people + people / 10);
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        }
+        JourneyBook restored = benchBook(flow);
+        long t3 = System.nanoTime();
+        JournalReader.Restored read = JournalReader.restore(dataSource, json, Map.of(1, restored), true);
+        restored.rearm();
+        double seconds = (System.nanoTime() - t3) / 1e9;
+        check(restored, book);
+        System.out.printf("restart from the snapshot (%,d rows, to journal row %,d) and the %,d journal rows after it: %,d people, "
+                + "%,d timers in %.2f s; load average %.2f%n", read.snapshotRows(), snapshotAt, read.journalRows(),
+                restored.activeEnrollments(), restored.pendingTimers(), seconds,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /** The rebuilt book holds everybody the original does, at the same place. */
+    private static void check(JourneyBook restored, JourneyBook original) {
+        if (restored.activeEnrollments() != original.activeEnrollments() || restored.pendingTimers() != original.activeEnrollments()) {
+            throw new IllegalStateException("restored " + restored.activeEnrollments() + " people, " + restored.pendingTimers()
+                    + " timers; expected " + original.activeEnrollments());
+        }
+        for (int p = 0; p < original.activeEnrollments(); p += 9_973) {
+            if (!java.util.Objects.equals(restored.position(1, p), original.position(1, p))) {
+                throw new IllegalStateException("person " + p + " restored at " + restored.position(1, p) + ", was at "
+                        + original.position(1, p));
+            }
+        }
     }
 
     private static void latency(HikariDataSource dataSource, JsonMapper json, JourneyDefinition flow, int events) throws Exception {
@@ -265,10 +351,13 @@ public final class JourneyBench {
     }
 
     private static void schema(HikariDataSource dataSource) throws Exception {
-        try (InputStream in = JourneyBench.class.getResourceAsStream("/db/migration/V4__journeys.sql");
-             Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE tenants (id int PRIMARY KEY)");
-            s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            for (String migration : List.of("V4__journeys.sql", "V14__journey_receipts.sql", "V16__journey_snapshots.sql")) {
+                try (InputStream in = JourneyBench.class.getResourceAsStream("/db/migration/" + migration)) {
+                    s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
         }
     }
 

@@ -38,6 +38,9 @@ public final class Batch implements JournalSink {
     /** The highest event sequence whose consequences this batch holds; -1 when none. */
     public long eventSeq = -1;
     public final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Pairs of (steps, actions) sizes at each {@link #boundary}: where a long batch may be cut. */
+    private int[] cuts = new int[0];
+    private int cutCount;
 
     @Override
     public void step(int tenant, Kind kind, int journey, int version, int person, int entry, int step, String node,
@@ -49,6 +52,61 @@ public final class Batch implements JournalSink {
     public void action(int tenant, String actionId, int journey, int version, String node, int person, String type,
             Map<String, String> parameters, Map<String, Object> context, long notBefore) {
         actions.add(new Action(tenant, actionId, journey, version, node, person, type, parameters, context, notBefore));
+    }
+
+    @Override
+    public void boundary() {
+        int s = steps.size();
+        int a = actions.size();
+        if (cutCount > 0 && cuts[2 * cutCount - 2] == s && cuts[2 * cutCount - 1] == a) {
+            return;
+        }
+        if (2 * cutCount == cuts.length) {
+            cuts = java.util.Arrays.copyOf(cuts, Math.max(16, cuts.length * 2));
+        }
+        cuts[2 * cutCount] = s;
+        cuts[2 * cutCount + 1] = a;
+        cutCount++;
+    }
+
+    /**
+     * This batch in parts of about {@code rows} steps and actions each, cut only at boundaries;
+     * the last part carries the receipts and the event position, and completes this batch's
+     * {@code done}. A batch no longer than {@code rows}, or without boundaries, is returned whole.
+     */
+    public List<Batch> parts(int rows) {
+        if (steps.size() + actions.size() <= rows || cutCount == 0) {
+            return List.of(this);
+        }
+        List<Batch> parts = new ArrayList<>();
+        int fromStep = 0;
+        int fromAction = 0;
+        for (int i = 0; i < cutCount; i++) {
+            int toStep = cuts[2 * i];
+            int toAction = cuts[2 * i + 1];
+            if (toStep - fromStep + toAction - fromAction >= rows) {
+                Batch part = new Batch();
+                part.steps.addAll(steps.subList(fromStep, toStep));
+                part.actions.addAll(actions.subList(fromAction, toAction));
+                parts.add(part);
+                fromStep = toStep;
+                fromAction = toAction;
+            }
+        }
+        Batch last = new Batch();
+        last.steps.addAll(steps.subList(fromStep, steps.size()));
+        last.actions.addAll(actions.subList(fromAction, actions.size()));
+        last.receipts.addAll(receipts);
+        last.eventSeq = eventSeq;
+        last.done.whenComplete((ok, failed) -> {
+            if (failed != null) {
+                done.completeExceptionally(failed);
+            } else {
+                done.complete(null);
+            }
+        });
+        parts.add(last);
+        return parts;
     }
 
     public boolean isEmpty() {

@@ -29,4 +29,11 @@ public interface JournalSink {
     /** An action for the outbox; {@code actionId} is its idempotency key. */
     void action(int tenant, String actionId, int journey, int version, String node, int person, String type,
             Map<String, String> parameters, Map<String, Object> context, long notBefore);
+
+    /**
+     * Everything told since the last boundary is one person's consequences of one cause (a wait
+     * ending, an entry of a broadcast): a long batch may be committed in parts cut only here, so
+     * a step is never durable without the actions it asked for, nor an action without its step.
+     */
+    default void boundary() {}
 }

@@ -231,7 +231,11 @@ public final class JourneyBook {
      * date triggers run. Returns how many timers fired.
      */
     public long advance(long now, PersonLens lens, JournalSink sink) {
-        TimingWheel.Expiry expiry = (deadline, payload) -> expired(deadline, payload, lens, sink);
+        // each timer's consequences are one person's: a long drain may be committed in parts between them
+        TimingWheel.Expiry expiry = (deadline, payload) -> {
+            expired(deadline, payload, lens, sink);
+            sink.boundary();
+        };
         long fired = wheel.advance(now, expiry);
         for (Journey journey : List.copyOf(journeys.values())) {
             if (journey.status != Status.PUBLISHED) {
@@ -488,7 +492,7 @@ public final class JourneyBook {
         List<Integer> people = new ArrayList<>();
         lens.members(s.segment(), due, people::add);
         for (int person : people) {
-            enter(journey, person, due, Map.of("segment", s.segment()), lens, sink);
+            enter(journey, person, due, Map.of("segment", s.segment()), lens, sink); // no boundary: a broadcast is all or none
         }
     }
 
@@ -542,17 +546,36 @@ public final class JourneyBook {
 
     // ---- recovery ------------------------------------------------------------------------------
 
-    /** Replays one journal row into the book; call {@link #rearm} once all rows are in. */
+    /**
+     * Replays one journal row into the book; call {@link #rearm} once all rows are in. An ENTERED
+     * row with a deadline is an entry folded with the wait it led to (one row instead of two). A
+     * row the book is already past (an entry or step it holds from a snapshot) changes nothing, so
+     * replaying a journal tail over a snapshot that already covers some of it is harmless.
+     */
     public void restore(Kind kind, int journey, int version, int person, int entry, int step, String node, long at,
             long deadline, @Nullable Map<String, String> vars) {
         long key = Enrollment.key(journey, person);
         Journey j = journeys.get(journey);
         switch (kind) {
-            case ENTERED -> active.put(key, new Enrollment(journey, version, person, entry, at, vars));
+            case ENTERED -> {
+                Enrollment existing = active.get(key);
+                long[] before = history.get(key);
+                if (existing != null && existing.entry >= entry || before != null && before[0] >= entry) {
+                    return;
+                }
+                Enrollment e = new Enrollment(journey, version, person, entry, at, vars);
+                JourneyDefinition d = j == null ? null : j.versions.get(version);
+                if (deadline >= 0 && d != null) {
+                    e.node = d.indexOf(node);
+                    e.step = step;
+                    e.deadline = deadline;
+                }
+                active.put(key, e);
+            }
             case AT -> {
                 Enrollment e = active.get(key);
                 JourneyDefinition d = j == null ? null : j.versions.get(version);
-                if (e != null && d != null && e.entry == entry) {
+                if (e != null && d != null && e.entry == entry && step >= e.step) {
                     e.node = d.indexOf(node);
                     e.step = step;
                     e.deadline = deadline;
@@ -570,6 +593,63 @@ public final class JourneyBook {
                     j.lastScheduled = Math.max(j.lastScheduled, at);
                 }
             }
+        }
+    }
+
+    /** Where a snapshot of the book goes: everything {@link #restore} would rebuild from the whole journal. */
+    public interface SnapshotSink {
+        /** A person in a journey: entered at {@code enteredAt}, now at {@code node} (step {@code step}) until {@code deadline}. */
+        void enrollment(int journey, int version, int person, int entry, long enteredAt, String node, int step, long deadline,
+                @Nullable Map<String, String> vars);
+
+        /** A person who left a journey after {@code entries} entries, the last at {@code lastEntered}. */
+        void history(int journey, int person, int entries, long lastEntered);
+
+        /** A scheduled journey's last broadcast. */
+        void scheduled(int journey, long at);
+    }
+
+    /** Tells everything the journal has rebuilt (or would rebuild) of this book, for a snapshot. */
+    public void snapshot(SnapshotSink sink) {
+        for (Enrollment e : active.values()) {
+            Journey j = journeys.get(e.journey);
+            JourneyDefinition d = j == null ? null : j.versions.get(e.version);
+            if (d != null) {
+                sink.enrollment(e.journey, e.version, e.person, e.entry, e.enteredAt, d.node(e.node).id(), e.step, e.deadline, e.vars);
+            }
+        }
+        history.forEach((key, h) -> sink.history((int) (key >>> 32), (int) (long) key, (int) h[0], h[1]));
+        for (Journey j : journeys.values()) {
+            if (j.versions.get(j.current) != null && j.definition().trigger() instanceof Trigger.Schedule) {
+                sink.scheduled(j.id, j.lastScheduled);
+            }
+        }
+    }
+
+    /** Puts back one person of a snapshot (before the journal rows after it); call {@link #rearm} at the end. */
+    public void restoreEnrollment(int journey, int version, int person, int entry, long enteredAt, String node, int step,
+            long deadline, @Nullable Map<String, String> vars) {
+        Enrollment e = new Enrollment(journey, version, person, entry, enteredAt, vars);
+        Journey j = journeys.get(journey);
+        JourneyDefinition d = j == null ? null : j.versions.get(version);
+        if (d != null) {
+            e.node = d.indexOf(node);
+        }
+        e.step = step;
+        e.deadline = deadline;
+        active.put(e.key(), e);
+    }
+
+    /** Puts back one snapshot row of a person who left a journey. */
+    public void restoreHistory(int journey, int person, int entries, long lastEntered) {
+        history.put(Enrollment.key(journey, person), new long[] {entries, lastEntered});
+    }
+
+    /** Puts back a snapshot's last broadcast of a scheduled journey. */
+    public void restoreScheduled(int journey, long at) {
+        Journey j = journeys.get(journey);
+        if (j != null) {
+            j.lastScheduled = Math.max(j.lastScheduled, at);
         }
     }
 
