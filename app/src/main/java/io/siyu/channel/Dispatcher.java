@@ -2,6 +2,7 @@ package io.siyu.channel;
 
 import io.siyu.action.ActionOutcome;
 import io.siyu.action.ActionRequest;
+import io.siyu.action.ProductRecommender;
 import io.siyu.action.ProductSendPolicy;
 import io.siyu.action.SendIntent;
 import io.siyu.action.SendPolicy;
@@ -14,8 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 /**
@@ -38,9 +41,24 @@ public class Dispatcher {
     private final ObjectProvider<SendPolicy> policy;
     private final OutboxWorker worker;
     private final Clock clock;
+    private final Supplier<@Nullable ProductRecommender> recommender;
 
+    /** Without recommendations: {@code {{recommended_products}}} is left to its default. */
     Dispatcher(MessageTemplates templates, Rendering rendering, Outbox outbox, Channels channels, Addresses addresses,
             ObjectProvider<SendPolicy> policy, OutboxWorker worker, Clock clock) {
+        this(templates, rendering, outbox, channels, addresses, policy, worker, clock, (Supplier<@Nullable ProductRecommender>) () -> null);
+    }
+
+    @Autowired
+    Dispatcher(MessageTemplates templates, Rendering rendering, Outbox outbox, Channels channels, Addresses addresses,
+            ObjectProvider<SendPolicy> policy, OutboxWorker worker, Clock clock, ObjectProvider<ProductRecommender> recommender) {
+        this(templates, rendering, outbox, channels, addresses, policy, worker, clock,
+                (Supplier<@Nullable ProductRecommender>) recommender::getIfAvailable);
+    }
+
+    private Dispatcher(MessageTemplates templates, Rendering rendering, Outbox outbox, Channels channels, Addresses addresses,
+            ObjectProvider<SendPolicy> policy, OutboxWorker worker, Clock clock, Supplier<@Nullable ProductRecommender> recommender) {
+        this.recommender = recommender;
         this.templates = templates;
         this.rendering = rendering;
         this.outbox = outbox;
@@ -118,7 +136,9 @@ public class Dispatcher {
         }
         Rendering.Rendered rendered;
         try {
-            rendered = rendering.render(request.tenant(), template, variables(request), request.actionId());
+            Map<String, Object> values = variables(request);
+            offerProducts(request, template, values);
+            rendered = rendering.render(request.tenant(), template, values, request.actionId());
         } catch (TemplateText.MissingVariables e) {
             return new ActionOutcome.Failed("template:missing-variables:" + String.join(",", e.names()));
         } catch (IllegalArgumentException e) {
@@ -171,6 +191,24 @@ public class Dispatcher {
             }
         });
         return values;
+    }
+
+    /**
+     * Fills {@code {{recommended_products}}} when the template uses it and neither the context nor
+     * the node gave it; the recommender applies consent and suitability.
+     */
+    private void offerProducts(ActionRequest request, MessageTemplate template, Map<String, Object> values) {
+        if (values.containsKey(ProductRecommender.VARIABLE) || !rendering.uses(template, ProductRecommender.VARIABLE)) {
+            return;
+        }
+        ProductRecommender products = recommender.get();
+        if (products == null) {
+            return;
+        }
+        List<String> names = products.namesFor(request.tenant(), request.person(), ProductRecommender.IN_A_MESSAGE);
+        if (!names.isEmpty()) {
+            values.put(ProductRecommender.VARIABLE, String.join("、", names));
+        }
     }
 
     /** For the preview endpoint: renders without policy or outbox. */

@@ -47,6 +47,16 @@ public class Rendering {
     }
 
     /**
+     * Whether the template's subject or body uses {@code variable}.
+     *
+     * @throws IllegalArgumentException when the template text is malformed
+     */
+    public boolean uses(MessageTemplate template, String variable) {
+        return parsed(template.body()).variables().contains(variable)
+                || template.subject() != null && parsed(template.subject()).variables().contains(variable);
+    }
+
+    /**
      * @param messageId the outbox id the tracking links refer to
      * @throws TemplateText.MissingVariables when a variable without a default has no value
      * @throws IllegalArgumentException when the rendered text breaks the channel's limits

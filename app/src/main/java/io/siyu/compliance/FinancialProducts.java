@@ -1,7 +1,9 @@
 package io.siyu.compliance;
 
 import io.siyu.platform.TenantId;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,6 +40,18 @@ class FinancialProducts {
     Optional<RiskLevel> rating(TenantId tenant, String id) {
         return jdbc.sql("SELECT risk_level FROM compliance_products WHERE tenant_id = ? AND product_id = ?")
                 .params(tenant.value(), id).query(Integer.class).optional().map(rank -> RiskLevel.values()[rank - 1]);
+    }
+
+    /** The ratings of those of {@code ids} that are rated; unrated ids are not financial products. */
+    Map<String, RiskLevel> ratings(TenantId tenant, List<String> ids) {
+        Map<String, RiskLevel> ratings = new HashMap<>();
+        if (ids.isEmpty()) {
+            return ratings;
+        }
+        jdbc.sql("SELECT product_id, risk_level FROM compliance_products WHERE tenant_id = ? AND product_id = ANY (?)")
+                .params(tenant.value(), ids.toArray(String[]::new))
+                .query((rs, row) -> ratings.put(rs.getString(1), RiskLevel.values()[rs.getInt(2) - 1])).list();
+        return ratings;
     }
 
     Optional<Product> find(TenantId tenant, String id) {

@@ -6,6 +6,7 @@ import io.siyu.profile.ProfileDirectory;
 import io.siyu.profile.ProfileView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -50,13 +51,25 @@ public class ProductSuitability {
         return judge(rating.get(), assessmentOf(tenant, person));
     }
 
-    /** The candidates {@code person} may be offered, in their order; one assessment lookup for all. */
+    /** The candidates {@code person} may be offered, in their order; one assessment lookup and one rating query for all. */
     public <T> List<T> suitableOnly(TenantId tenant, PersonId person, List<T> candidates, Function<T, String> productId) {
-        RiskLevel assessment = assessmentOf(tenant, person);
+        return suitableOnly(tenant, assessmentOf(tenant, person), candidates, productId);
+    }
+
+    /**
+     * The candidates someone assessed at {@code assessment} (null: not assessed, e.g. an anonymous
+     * visitor) may be offered, in their order.
+     */
+    public <T> List<T> suitableOnly(TenantId tenant, @Nullable RiskLevel assessment, List<T> candidates,
+            Function<T, String> productId) {
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Map<String, RiskLevel> ratings = products.ratings(tenant, candidates.stream().map(productId).distinct().toList());
         List<T> kept = new ArrayList<>(candidates.size());
         for (T candidate : candidates) {
-            Optional<RiskLevel> rating = products.rating(tenant, productId.apply(candidate));
-            if (rating.isEmpty() || judge(rating.get(), assessment).allowed()) {
+            RiskLevel rating = ratings.get(productId.apply(candidate));
+            if (rating == null || judge(rating, assessment).allowed()) {
                 kept.add(candidate);
             }
         }

@@ -76,6 +76,10 @@ public class AccessPolicyTable implements AccessPolicy {
             // profiles: people who serve or market to a person read them (masked); analysts never do
             rule(READ, "/api/v1/profiles", ADMIN, OPERATOR, AGENT),
             rule(WRITE, "/api/v1/profiles", ADMIN, OPERATOR),
+            // a person's recommendations: behaviour, no PII, but about one person, so not for analysts
+            rule(READ, "/api/v1/profiles/{personId}/recommendations", ADMIN, OPERATOR, AGENT),
+            // best sellers for visitors without a profile: no person in them
+            rule(READ, "/api/v1/recommendations", ADMIN, OPERATOR, ANALYST, AGENT),
             // tags, segments, RFM: analysts read definitions and counts, not lists of people
             rule(READ, "/api/v1/tags", ADMIN, OPERATOR, ANALYST),
             rule(WRITE, "/api/v1/tags", ADMIN, OPERATOR),

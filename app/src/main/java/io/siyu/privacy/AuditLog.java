@@ -38,6 +38,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>One writer thread numbers and chains entries and writes them in groups, so a profile read
  * pays for a queue offer, not a database round trip; {@link #recordAndWait} is for actions whose
  * entry must be durable before they go ahead (exports, erasures, token issues).
+ *
+ * <p>Reads of personal data ({@link #note}) are the bulk of the log, so they are not chained one by
+ * one: each is a plain row of {@code audit_reads} with its own number in the same sequence, and the
+ * group's last entry, chained like any other, seals the reads since the previous seal
+ * ({@link ReadSeal}: count, ordered digest and sum of their SHA-256 hashes). Entries written before
+ * reads were grouped stay chained entries and verify as before.
  */
 @Component
 public class AuditLog {
@@ -51,7 +57,10 @@ public class AuditLog {
             String detail, byte[] prevHash, byte[] hash) {}
 
     private record Pending(@Nullable TenantId tenant, String actor, String action, String subject, String detail,
-            @Nullable CompletableFuture<Long> written, boolean barrier) {}
+            @Nullable CompletableFuture<Long> written, boolean barrier, boolean read) {}
+
+    /** A read as stored in {@code audit_reads}: numbered in the chain's sequence, sealed by its group's entry. */
+    private record Read(long seq, @Nullable Integer tenant, String actor, String action, String subject, String detail) {}
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
@@ -72,6 +81,8 @@ public class AuditLog {
     private final Thread writer;
     private long lastSeq;
     private byte[] lastHash;
+    /** The writer's seal of the group being written; only the writer thread touches it. */
+    private ReadSeal seal = new ReadSeal();
     private volatile long writtenSeq;
     private volatile boolean running = true;
 
@@ -89,17 +100,20 @@ public class AuditLog {
     /** Queues an entry; it is durable within milliseconds. */
     public CompletableFuture<Long> record(@Nullable TenantId tenant, String actor, String action, String subject, String detail) {
         CompletableFuture<Long> written = new CompletableFuture<>();
-        enqueue(new Pending(tenant, clip(actor, 200), clip(action, 100), clip(subject, 500), clip(detail, 4_000), written, false));
+        enqueue(new Pending(tenant, clip(actor, 200), clip(action, 100), clip(subject, 500), clip(detail, 4_000), written, false,
+                false));
         java.util.concurrent.locks.LockSupport.unpark(writer); // someone may be waiting for it
         return written;
     }
 
     /**
-     * Queues an entry nobody waits for (a profile read): no future to complete, and the writer's
-     * failure is logged rather than told to a caller who has already answered.
+     * Queues a read of personal data (a profile read) nobody waits for: no future to complete, and
+     * the writer's failure is logged rather than told to a caller who has already answered. It is
+     * stored as a read row sealed by its group's chained entry.
      */
     public void note(@Nullable TenantId tenant, String actor, String action, String subject, String detail) {
-        enqueue(new Pending(tenant, clip(actor, 200), clip(action, 100), clip(subject, 500), clip(detail, 4_000), null, false));
+        enqueue(new Pending(tenant, clip(actor, 200), clip(action, 100), clip(subject, 500), clip(detail, 4_000), null, false,
+                true));
     }
 
     private void enqueue(Pending pending) {
@@ -137,7 +151,7 @@ public class AuditLog {
     public void flush() {
         CompletableFuture<Long> done = new CompletableFuture<>();
         try {
-            queue.put(new Pending(null, "", "", "", "", done, true));
+            queue.put(new Pending(null, "", "", "", "", done, true, false));
             java.util.concurrent.locks.LockSupport.unpark(writer);
             done.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -152,18 +166,22 @@ public class AuditLog {
         return writtenSeq;
     }
 
-    /** Entries about one subject (a person id), newest first. */
+    /** Entries about one subject (a person id), reads included, newest first. Reads have empty hashes: their group's seal holds them. */
     public List<Entry> about(TenantId tenant, String subject, int limit) {
         return jdbc.sql("SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log "
-                        + "WHERE tenant_id = ? AND subject = ? ORDER BY seq DESC LIMIT ?")
-                .params(tenant.value(), subject, limit).query(AuditLog::map).list();
+                        + "WHERE tenant_id = ? AND subject = ? "
+                        + "UNION ALL SELECT seq, tenant_id, at, actor, action, subject, detail, ''::bytea, ''::bytea "
+                        + "FROM audit_reads WHERE tenant_id = ? AND subject = ? ORDER BY seq DESC LIMIT ?")
+                .params(tenant.value(), subject, tenant.value(), subject, limit).query(AuditLog::map).list();
     }
 
-    /** A tenant's entries after {@code afterSeq}, oldest first. */
+    /** A tenant's entries after {@code afterSeq}, reads included, oldest first. */
     public List<Entry> page(TenantId tenant, long afterSeq, int limit) {
         return jdbc.sql("SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log "
-                        + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-                .params(tenant.value(), afterSeq, limit).query(AuditLog::map).list();
+                        + "WHERE tenant_id = ? AND seq > ? "
+                        + "UNION ALL SELECT seq, tenant_id, at, actor, action, subject, detail, ''::bytea, ''::bytea "
+                        + "FROM audit_reads WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+                .params(tenant.value(), afterSeq, tenant.value(), afterSeq, limit).query(AuditLog::map).list();
     }
 
     byte[] hashOf(long seq, @Nullable Integer tenant, Instant at, String actor, String action, String subject, String detail,
@@ -193,7 +211,7 @@ public class AuditLog {
     private static final ThreadLocal<HashInput> HASH_INPUT = ThreadLocal.withInitial(HashInput::new);
 
     /** A growable byte buffer for an entry's hash input; big-endian like {@link ByteBuffer}. */
-    private static final class HashInput {
+    static final class HashInput {
         byte[] bytes = new byte[512];
         int length;
 
@@ -253,9 +271,13 @@ public class AuditLog {
     private void loadHead() {
         var head = jdbc.sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
                 .query((rs, row) -> new Object[] {rs.getLong(1), rs.getBytes(2)}).optional();
-        lastSeq = head.map(h -> (Long) h[0]).orElse(0L);
+        // a group's seal is written after its reads, in the same transaction, so it is the last number;
+        // reads past it would be rows nobody sealed, and the next number must not collide with them
+        long lastRead = jdbc.sql("SELECT coalesce(max(seq), 0) FROM audit_reads").query(Long.class).single();
+        lastSeq = Math.max(lastRead, head.map(h -> (Long) h[0]).orElse(0L));
         lastHash = head.map(h -> (byte[]) h[1]).orElse(GENESIS);
         writtenSeq = lastSeq;
+        seal = new ReadSeal();
     }
 
     /**
@@ -299,41 +321,79 @@ public class AuditLog {
     private void write(List<Pending> group) {
         Instant at = Instant.ofEpochMilli(clock.millis());
         List<Entry> entries = new ArrayList<>(group.size());
+        List<Read> reads = new ArrayList<>(group.size());
+        long[] seqs = new long[group.size()];
         long seq = lastSeq;
         byte[] prev = lastHash;
-        for (Pending p : group) {
+        for (int i = 0; i < group.size(); i++) {
+            Pending p = group.get(i);
             if (p.barrier()) {
                 continue;
             }
             seq++;
+            seqs[i] = seq;
             Integer tenant = p.tenant() == null ? null : p.tenant().value();
+            if (p.read()) {
+                seal.add(seq, tenant, at, p.actor(), p.action(), p.subject(), p.detail());
+                reads.add(new Read(seq, tenant, p.actor(), p.action(), p.subject(), p.detail()));
+                continue;
+            }
             byte[] hash = hashOf(seq, tenant, at, p.actor(), p.action(), p.subject(), p.detail(), prev);
             entries.add(new Entry(seq, tenant, at, p.actor(), p.action(), p.subject(), p.detail(), prev, hash));
             prev = hash;
         }
+        if (!reads.isEmpty()) {
+            seq++;
+            String detail = seal.detail();
+            byte[] hash = hashOf(seq, null, at, ReadSeal.ACTOR, ReadSeal.ACTION, "", detail, prev);
+            entries.add(new Entry(seq, null, at, ReadSeal.ACTOR, ReadSeal.ACTION, "", detail, prev, hash));
+            prev = hash;
+        }
         if (!entries.isEmpty()) {
             CopyRows rows = copyRows(entries);
-            // COPY, as the event log does: a batch of INSERTs kept the writer behind the profile reads it audits
+            CopyRows readRows = reads.isEmpty() ? null : readRows(reads, at);
+            // COPY, as the event log does: a batch of INSERTs kept the writer behind the profile reads it audits;
+            // the reads and their seal in one transaction, so nobody ever sees reads without their seal
             transactions.executeWithoutResult(status -> batches.execute((ConnectionCallback<Long>) connection -> {
                 try {
-                    return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    var copy = connection.unwrap(PGConnection.class).getCopyAPI();
+                    if (readRows != null) {
+                        copy.copyIn("COPY audit_reads (seq, tenant_id, at, actor, action, subject, detail) FROM STDIN",
+                                new java.io.ByteArrayInputStream(readRows.bytes, 0, readRows.length));
+                    }
+                    return copy.copyIn(
                             "COPY audit_log (seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash) FROM STDIN",
                             new java.io.ByteArrayInputStream(rows.bytes, 0, rows.length));
                 } catch (java.io.IOException e) {
-                    throw new java.sql.SQLException("COPY into audit_log failed", e);
+                    throw new java.sql.SQLException("COPY into the audit log failed", e);
                 }
             }));
         }
         lastSeq = seq;
         lastHash = prev;
         writtenSeq = seq;
-        int next = 0;
-        for (Pending p : group) {
-            long written = p.barrier() ? seq : entries.get(next++).seq();
+        for (int i = 0; i < group.size(); i++) {
+            Pending p = group.get(i);
             if (p.written() != null) {
-                p.written().complete(written);
+                p.written().complete(p.barrier() ? seq : seqs[i]);
             }
         }
+    }
+
+    /** Read rows in COPY's text format; the group's time formatted once. */
+    private static CopyRows readRows(List<Read> reads, Instant at) {
+        CopyRows out = new CopyRows(reads.size() * 128);
+        String time = at.toString();
+        for (Read r : reads) {
+            out.ascii(Long.toString(r.seq())).ascii('\t');
+            out.ascii(r.tenant() == null ? "\\N" : Integer.toString(r.tenant())).ascii('\t');
+            out.ascii(time).ascii('\t');
+            out.text(r.actor()).ascii('\t');
+            out.text(r.action()).ascii('\t');
+            out.text(r.subject()).ascii('\t');
+            out.text(r.detail()).ascii('\n');
+        }
+        return out;
     }
 
     /** A group's rows in COPY's text format, as UTF-8 bytes (the driver then sends them as they are). */
@@ -454,8 +514,10 @@ public class AuditLog {
     }
 
     static Entry map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        long seq = rs.getLong(1);
         int tenant = rs.getInt(2);
-        return new Entry(rs.getLong(1), rs.wasNull() ? null : tenant, rs.getTimestamp(3).toInstant(), rs.getString(4),
+        Integer tenantOrNull = rs.wasNull() ? null : tenant; // asked right after the tenant column, not after the seq
+        return new Entry(seq, tenantOrNull, rs.getTimestamp(3).toInstant(), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getBytes(9));
     }
 

@@ -10,8 +10,11 @@ import org.springframework.stereotype.Component;
  * Walks the whole audit chain and says where it breaks. Each finding names the sequence number and
  * what was done: {@code altered} (an entry's content no longer matches its hash), {@code removed}
  * (numbers missing), {@code reordered} (an entry stands where another was written), {@code broken-link}
- * (an entry does not follow the one before it) or {@code truncated} (fewer entries than this
- * process wrote).
+ * (an entry does not follow the one before it), {@code inserted} (a number used twice, or more reads
+ * than their seal counted), {@code unsealed} (reads after the last seal) or {@code truncated} (fewer
+ * entries than this process wrote). Reads ({@code audit_reads}) are numbered in the same sequence
+ * and checked against the seal that closes their group ({@link ReadSeal}); a finding about them
+ * names the seal's number.
  */
 @Component
 class AuditVerifier {
@@ -38,25 +41,56 @@ class AuditVerifier {
         long[] count = {0};
         long[] previousSeq = {0};
         byte[][] previousHash = {AuditLog.GENESIS};
-        jdbc.sql("SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY seq")
+        boolean[] gapSinceChained = {false};
+        ReadSeal reads = new ReadSeal();
+        jdbc.sql("""
+                SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log
+                UNION ALL SELECT seq, tenant_id, at, actor, action, subject, detail, NULL, NULL FROM audit_reads
+                ORDER BY seq""")
                 .query(rs -> {
                     AuditLog.Entry e = AuditLog.map(rs, 0);
                     count[0]++;
+                    if (e.seq() <= previousSeq[0]) {
+                        findings.add(new Finding(e.seq(), "inserted", "entry number " + e.seq() + " is used twice"));
+                        return;
+                    }
                     if (e.seq() != previousSeq[0] + 1) {
                         findings.add(new Finding(e.seq(), "removed", "entries " + (previousSeq[0] + 1) + "–" + (e.seq() - 1) + " are missing"));
+                        gapSinceChained[0] = true;
+                    }
+                    previousSeq[0] = e.seq();
+                    if (e.hash() == null) { // a read: its group's seal vouches for it
+                        reads.add(e.seq(), e.tenant(), e.at(), e.actor(), e.action(), e.subject(), e.detail());
+                        return;
                     }
                     byte[] recomputed = hash(e, e.seq());
-                    if (!MessageDigest.isEqual(recomputed, e.hash())) {
+                    boolean intact = MessageDigest.isEqual(recomputed, e.hash());
+                    if (!intact) {
                         long writtenAt = writtenAt(e);
                         findings.add(writtenAt > 0
                                 ? new Finding(e.seq(), "reordered", "this entry was written as entry " + writtenAt)
                                 : new Finding(e.seq(), "altered", "the content does not match its hash"));
-                    } else if (!MessageDigest.isEqual(e.prevHash(), previousHash[0]) && e.seq() == previousSeq[0] + 1) {
-                        findings.add(new Finding(e.seq(), "broken-link", "does not follow entry " + previousSeq[0]));
+                    } else if (!MessageDigest.isEqual(e.prevHash(), previousHash[0]) && !gapSinceChained[0]) {
+                        findings.add(new Finding(e.seq(), "broken-link", "does not follow the entry before it"));
                     }
-                    previousSeq[0] = e.seq();
+                    if (e.action().equals(ReadSeal.ACTION) && e.tenant() == null) {
+                        ReadSeal.Claim claim = ReadSeal.parse(e.detail());
+                        if (!intact || claim == null) {
+                            reads.detail(); // the seal cannot be trusted (already reported): start over after it
+                        } else {
+                            String kind = reads.compareWith(claim);
+                            if (kind != null) {
+                                findings.add(new Finding(e.seq(), kind, "a read of " + claim.first() + "–" + claim.last()
+                                        + " sealed here (" + claim.count() + " reads) was " + kind));
+                            }
+                        }
+                    }
                     previousHash[0] = e.hash();
+                    gapSinceChained[0] = false;
                 });
+        if (!reads.isEmpty()) {
+            findings.add(new Finding(previousSeq[0], "unsealed", reads.count() + " reads after the last seal"));
+        }
         if (previousSeq[0] < expectedLast) {
             findings.add(new Finding(previousSeq[0], "truncated", "this process wrote up to entry " + expectedLast));
         }

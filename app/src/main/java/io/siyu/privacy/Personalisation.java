@@ -5,6 +5,7 @@ import io.siyu.action.ConsentGate;
 import io.siyu.action.Purpose;
 import io.siyu.identity.PersonId;
 import io.siyu.platform.TenantId;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +26,16 @@ public class Personalisation {
 
     /** The personalised variant when the person's personalisation consent is {@link Consent#ALL}, else the fallback. */
     public <T> T choose(TenantId tenant, PersonId person, Supplier<T> personalised, Supplier<T> fallback) {
-        return consent.consentOf(tenant, person, Purpose.PERSONALISATION) == Consent.ALL ? personalised.get() : fallback.get();
+        return choose(tenant, person, personalised, answer -> fallback.get());
+    }
+
+    /**
+     * As {@link #choose(TenantId, PersonId, Supplier, Supplier)}, with the fallback told the
+     * person's answer (necessary only, refused) so it can say why it was chosen. One consent
+     * lookup either way.
+     */
+    public <T> T choose(TenantId tenant, PersonId person, Supplier<T> personalised, Function<Consent, T> fallback) {
+        Consent answer = consent.consentOf(tenant, person, Purpose.PERSONALISATION);
+        return answer == Consent.ALL ? personalised.get() : fallback.apply(answer);
     }
 }

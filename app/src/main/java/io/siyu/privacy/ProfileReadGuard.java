@@ -3,7 +3,6 @@ package io.siyu.privacy;
 import io.siyu.identity.PersonId;
 import io.siyu.platform.Caller;
 import io.siyu.platform.FieldCipher;
-import io.siyu.platform.NotFound;
 import io.siyu.platform.Role;
 import io.siyu.platform.TenantId;
 import io.siyu.profile.ProfileView;
@@ -27,13 +26,11 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 @RestControllerAdvice
 class ProfileReadGuard implements ResponseBodyAdvice<ProfileView> {
 
-    private final AuditLog audit;
-    private final Erasures erasures;
+    private final PersonalReads reads;
     private final FieldCipher cipher;
 
-    ProfileReadGuard(AuditLog audit, Erasures erasures, FieldCipher cipher) {
-        this.audit = audit;
-        this.erasures = erasures;
+    ProfileReadGuard(PersonalReads reads, FieldCipher cipher) {
+        this.reads = reads;
         this.cipher = cipher;
     }
 
@@ -50,12 +47,9 @@ class ProfileReadGuard implements ResponseBodyAdvice<ProfileView> {
         }
         HttpServletRequest http = servlet.getServletRequest();
         Caller caller = (Caller) http.getAttribute(Caller.REQUEST_ATTRIBUTE);
-        TenantId tenant = new TenantId(PersonId.parse(body.id()).tenant());
-        if (erasures.isErased(tenant, body.id())) {
-            throw new NotFound("no person " + body.id());
-        }
-        audit.note(tenant, caller == null ? "unknown" : caller.actor(), "profile.read", body.id(),
-                http.getMethod() + " " + http.getRequestURI());
+        PersonId person = PersonId.parse(body.id());
+        TenantId tenant = new TenantId(person.tenant());
+        reads.admit(tenant, person, "profile.read", http);
         // a masked read shows the masks sealed values carry; only an admin's read decrypts
         return caller == null || caller.role() != Role.ADMIN ? ProfileMasks.mask(body) : SealedTraits.open(cipher, tenant, body);
     }

@@ -36,7 +36,7 @@ class AuditChainTest extends PrivacyApi {
         assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_log WHERE seq = ?").param(seq).update())
                 .hasMessageContaining("append-only");
         assertThatThrownBy(() -> jdbc.sql("TRUNCATE audit_log").update()).hasMessageContaining("append-only");
-        assertThat(verifier.verify().intact()).isTrue();
+        assertIntact();
     }
 
     @Test
@@ -47,7 +47,7 @@ class AuditChainTest extends PrivacyApi {
         audit.flush();
         assertThat(jdbc.sql("SELECT actor || '|' || subject || '|' || detail FROM audit_log WHERE seq = ?").param(seq)
                 .query(String.class).single()).isEqualTo("操作员 wang|人员-1|" + detail);
-        assertThat(verifier.verify().intact()).isTrue();
+        assertIntact();
     }
 
     @Test
@@ -136,18 +136,98 @@ class AuditChainTest extends PrivacyApi {
         assertThat(PrivacyCommand.run(new String[] {"shred-everything"}, new java.io.PrintStream(out, true))).isEqualTo(2);
     }
 
+    @Test
+    void readsAreRowsUnderOneSealAndStillAnswerWhoReadThePerson() {
+        Brand brand = newBrand();
+        for (int i = 0; i < 5; i++) {
+            audit.note(brand.tenant().id(), "token:agent-" + i, "profile.read", "person-x", "GET /api/v1/profiles/person-x");
+        }
+        audit.flush();
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE subject = 'person-x'").query(Long.class).single())
+                .as("reads are not chained one by one").isZero();
+        assertThat(audit.about(brand.tenant().id(), "person-x", 10)).hasSize(5)
+                .extracting(AuditLog.Entry::actor).startsWith("token:agent-4");
+        assertThat(audit.page(brand.tenant().id(), 0, 100)).extracting(AuditLog.Entry::actor).contains("token:agent-0");
+        long lastRead = jdbc.sql("SELECT max(seq) FROM audit_reads WHERE subject = 'person-x'").query(Long.class).single();
+        String seal = jdbc.sql("SELECT detail FROM audit_log WHERE seq > ? AND action = ? ORDER BY seq LIMIT 1")
+                .params(lastRead, ReadSeal.ACTION).query(String.class).single();
+        ReadSeal.Claim claim = ReadSeal.parse(seal);
+        assertThat(claim).isNotNull();
+        assertThat(claim.first()).isLessThanOrEqualTo(lastRead);
+        assertThat(claim.last()).isEqualTo(lastRead);
+        assertThatThrownBy(() -> jdbc.sql("UPDATE audit_reads SET actor = 'x' WHERE seq = ?").param(lastRead).update())
+                .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.sql("DELETE FROM audit_reads WHERE seq = ?").param(lastRead).update())
+                .hasMessageContaining("append-only");
+        assertIntact();
+    }
+
+    @Test
+    void anAlteredReadIsFound() {
+        long[] reads = neighbourReads("altered-read", 20);
+        tampered(() -> jdbc.sql("UPDATE audit_reads SET actor = 'nobody' WHERE seq = ?").param(reads[0]).update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::kind).containsExactly("altered"));
+    }
+
+    @Test
+    void aRemovedReadIsFound() {
+        long[] reads = neighbourReads("removed-read", 20);
+        tampered(() -> jdbc.sql("DELETE FROM audit_reads WHERE seq = ?").param(reads[1]).update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::kind).containsOnly("removed"));
+    }
+
+    @Test
+    void reorderedReadsAreFound() {
+        long[] reads = neighbourReads("reordered-read", 20);
+        tampered(() -> jdbc.sql("""
+                UPDATE audit_reads t SET tenant_id = o.tenant_id, at = o.at, actor = o.actor, action = o.action,
+                       subject = o.subject, detail = o.detail
+                FROM (SELECT * FROM audit_reads WHERE seq IN (?, ?)) o
+                WHERE t.seq IN (?, ?) AND o.seq <> t.seq""").params(reads[0], reads[1], reads[0], reads[1]).update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::kind).containsExactly("reordered"));
+    }
+
+    @Test
+    void aReadMovedIntoAnotherGroupOrAddedIsFound() {
+        long[] reads = neighbourReads("added-read", 20);
+        tampered(() -> jdbc.sql("""
+                INSERT INTO audit_reads (seq, tenant_id, at, actor, action, subject, detail)
+                SELECT seq + 1000000000, tenant_id, at, actor, action, subject, detail FROM audit_reads WHERE seq = ?""")
+                .param(reads[0]).update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::kind).contains("unsealed"));
+    }
+
+    @Test
+    void anAlteredOrRemovedSealIsFound() {
+        long[] reads = neighbourReads("sealed-read", 20);
+        long seal = jdbc.sql("SELECT min(seq) FROM audit_log WHERE seq > ? AND action = ?").params(reads[1], ReadSeal.ACTION)
+                .query(Long.class).single();
+        tampered(() -> jdbc.sql("UPDATE audit_log SET detail = replace(detail, 'n=', 'n=1') WHERE seq = ?").param(seal).update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::seq, AuditVerifier.Finding::kind)
+                        .contains(org.assertj.core.groups.Tuple.tuple(seal, "altered")));
+        // the last seal removed leaves its reads unsealed (and the log shorter than written)
+        tampered(() -> jdbc.sql("DELETE FROM audit_log WHERE seq = ?").param(seal).update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::kind).contains("unsealed"));
+        // a seal removed from the middle is a gap, and its reads are more than the next seal counted
+        audit.recordAndWait(null, "test", "probe", "after-the-seal", "");
+        tampered(() -> jdbc.sql("DELETE FROM audit_log WHERE seq = ?").param(seal).update(),
+                report -> assertThat(report.findings()).extracting(AuditVerifier.Finding::seq, AuditVerifier.Finding::kind)
+                        .contains(org.assertj.core.groups.Tuple.tuple(seal + 1, "removed")));
+    }
+
     /** Writes {@code n} entries and returns their numbers. */
     private List<Long> entries(int n) {
         List<Long> seqs = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
             seqs.add(audit.recordAndWait(null, "test", "probe", "entry-" + i, Map.of("i", i).toString()));
         }
-        assertThat(verifier.verify().intact()).isTrue();
+        assertIntact();
         return seqs;
     }
 
     private void tampered(Runnable tamper, Consumer<AuditVerifier.Report> check) {
         List<Map<String, Object>> before = jdbc.sql("SELECT * FROM audit_log ORDER BY seq").query().listOfRows();
+        List<Map<String, Object>> readsBefore = jdbc.sql("SELECT * FROM audit_reads ORDER BY seq").query().listOfRows();
         setTriggers(false);
         try {
             tamper.run();
@@ -155,23 +235,68 @@ class AuditChainTest extends PrivacyApi {
         } finally {
             // entries written while tampered (the verify calls audit themselves) chain from the untouched log: keep them
             audit.flush();
-            long last = before.isEmpty() ? 0 : ((Number) before.getLast().get("seq")).longValue();
-            List<Map<String, Object>> after = jdbc.sql("SELECT * FROM audit_log WHERE seq > ? ORDER BY seq").param(last)
-                    .query().listOfRows();
+            long last = Math.max(lastSeq(before), lastSeq(readsBefore));
             before = new java.util.ArrayList<>(before);
-            before.addAll(after);
+            long written = audit.writtenSeq(); // not what the tampering added past it
+            before.addAll(jdbc.sql("SELECT * FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq").params(last, written)
+                    .query().listOfRows());
+            readsBefore = new java.util.ArrayList<>(readsBefore);
+            readsBefore.addAll(jdbc.sql("SELECT * FROM audit_reads WHERE seq > ? AND seq <= ? ORDER BY seq").params(last, written)
+                    .query().listOfRows());
             jdbc.sql("DELETE FROM audit_log").update();
+            jdbc.sql("DELETE FROM audit_reads").update();
             for (Map<String, Object> row : before) {
                 jdbc.sql("INSERT INTO audit_log (seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash) "
                                 + "VALUES (:seq, :tenant_id, :at, :actor, :action, :subject, :detail, :prev_hash, :hash)")
                         .params(row).update();
             }
+            for (Map<String, Object> row : readsBefore) {
+                jdbc.sql("INSERT INTO audit_reads (seq, tenant_id, at, actor, action, subject, detail) "
+                                + "VALUES (:seq, :tenant_id, :at, :actor, :action, :subject, :detail)")
+                        .params(row).update();
+            }
             setTriggers(true);
         }
-        assertThat(verifier.verify().intact()).as("restored").isTrue();
+        assertIntact();
+    }
+
+    private static long lastSeq(List<Map<String, Object>> rows) {
+        return rows.isEmpty() ? 0 : ((Number) rows.getLast().get("seq")).longValue();
+    }
+
+    /**
+     * Notes {@code n} reads in a burst and returns the numbers of two neighbouring ones: neighbours
+     * share their group's seal, since a seal takes a number after each group's reads.
+     */
+    private long[] neighbourReads(String subject, int n) {
+        for (int i = 0; i < n; i++) {
+            audit.note(null, "reader-" + i, "profile.read", subject, "GET /api/v1/profiles/" + subject);
+        }
+        audit.flush();
+        List<Long> seqs = jdbc.sql("SELECT seq FROM audit_reads WHERE subject = ? ORDER BY seq").param(subject)
+                .query(Long.class).list();
+        assertThat(seqs).hasSize(n);
+        for (int i = 1; i < seqs.size(); i++) {
+            if (seqs.get(i) == seqs.get(i - 1) + 1) {
+                assertIntact();
+                return new long[] {seqs.get(i - 1), seqs.get(i)};
+            }
+        }
+        throw new AssertionError("no two reads of " + n + " were written in one group: " + seqs);
+    }
+
+    private void assertIntact() {
+        AuditVerifier.Report report = verifier.verify();
+        assertThat(report.findings()).as("findings of an untouched log").isEmpty();
+        assertThat(report.intact()).isTrue();
+    }
+
+    private void setReadTriggers(boolean enabled) {
+        jdbc.sql("ALTER TABLE audit_reads " + (enabled ? "ENABLE" : "DISABLE") + " TRIGGER USER").update();
     }
 
     private void setTriggers(boolean enabled) {
         jdbc.sql("ALTER TABLE audit_log " + (enabled ? "ENABLE" : "DISABLE") + " TRIGGER USER").update();
+        setReadTriggers(enabled);
     }
 }
