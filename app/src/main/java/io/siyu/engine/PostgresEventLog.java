@@ -40,6 +40,68 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
 
     @Override
     public void append(List<Event> events) {
+        write(events).commit();
+    }
+
+    /** COPYs the group into an open transaction on a connection of its own, which commit or abort returns. */
+    @Override
+    public Pending write(List<Event> events) {
+        CopyBuffer buffer = encode(events);
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write " + events.size() + " events to the log", e);
+        }
+        try {
+            connection.setAutoCommit(false);
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY event_log (seq, tenant_id, received_at, body) FROM STDIN (FORMAT binary)");
+            copy.writeToCopy(buffer.array(), 0, buffer.size());
+            copy.endCopy();
+        } catch (SQLException | RuntimeException e) {
+            rollbackAndClose(connection, e);
+            throw new IllegalStateException("could not write " + events.size() + " events to the log", e);
+        }
+        return new Pending() {
+            @Override
+            public void commit() {
+                try {
+                    connection.commit();
+                } catch (SQLException e) {
+                    rollbackAndClose(connection, e);
+                    throw new IllegalStateException("could not commit " + events.size() + " events to the log", e);
+                }
+                close(connection);
+            }
+
+            @Override
+            public void abort() {
+                rollbackAndClose(connection, null);
+            }
+        };
+    }
+
+    private static void rollbackAndClose(Connection connection, @org.jspecify.annotations.Nullable Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException | RuntimeException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+        }
+        close(connection);
+    }
+
+    private static void close(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the pool discards a broken connection
+        }
+    }
+
+    private static CopyBuffer encode(List<Event> events) {
         CopyBuffer buffer = new CopyBuffer(events.size() * 768);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.write(COPY_HEADER);
@@ -64,21 +126,7 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                        "COPY event_log (seq, tenant_id, received_at, body) FROM STDIN (FORMAT binary)");
-                copy.writeToCopy(buffer.array(), 0, buffer.size());
-                copy.endCopy();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not write " + events.size() + " events to the log", e);
-        }
+        return buffer;
     }
 
     /**
