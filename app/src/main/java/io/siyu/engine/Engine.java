@@ -49,6 +49,9 @@ public final class Engine implements AutoCloseable {
 
     private record Submission(List<Event> events, CompletableFuture<Long> ack) {}
 
+    /** Put in the queue by a finished commit to wake the log writer; never acknowledged. */
+    private static final Submission WAKE = new Submission(List.of(), new CompletableFuture<>());
+
     private final EventLog eventLog;
     private final IdentityRules rules;
     private final SnapshotStore snapshots;
@@ -382,63 +385,123 @@ public final class Engine implements AutoCloseable {
         return partitions[Math.floorMod(tenant, partitions.length)];
     }
 
+    /** A group whose COPY is done and whose commit runs on the committer thread. */
+    private record InFlight(List<Submission> group, List<Event> numbered, long lastSeq, CompletableFuture<Void> committed) {}
+
+    /**
+     * The log writer. While one group's commit (the fsync) runs on the committer thread, the next
+     * group is gathered, numbered and COPYed on a second connection; it is committed only once the
+     * previous commit is settled. So at most one commit is ever unsettled, acknowledgements and
+     * dispatch stay strictly in sequence order, and a failed commit is settled exactly as before
+     * (the log's highest seq tells whether it happened). When it did not, the group COPYed behind
+     * it is rolled back and failed too, and its sequence numbers are reused by nobody but the
+     * next group.
+     */
     private void writeLoop() {
-        List<Submission> group = new ArrayList<>();
-        List<Event> numbered = new ArrayList<>();
-        while (running || !pending.isEmpty()) {
-            try {
-                Submission first = pending.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+        java.util.concurrent.ExecutorService committer = java.util.concurrent.Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("siyu-log-commit").daemon(true).factory());
+        InFlight inFlight = null;
+        try {
+            while (running || !pending.isEmpty() || inFlight != null) {
+                List<Submission> group = new ArrayList<>();
+                try {
+                    // a finished commit offers WAKE, so this returns for whichever comes first
+                    Submission first = pending.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null || first == WAKE) {
+                        if (inFlight != null && inFlight.committed().isDone()) {
+                            settle(inFlight);
+                            inFlight = null;
+                        }
+                        continue;
+                    }
+                    group.add(first);
+                } catch (InterruptedException e) {
+                    if (!running) {
+                        continue;
+                    }
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-                group.add(first);
-                int count = first.events().size();
+                int count = group.getFirst().events().size();
                 Submission next;
                 while (count < settings.maxGroupCommit() && (next = pending.poll()) != null) {
-                    group.add(next);
-                    count += next.events().size();
+                    if (next != WAKE) {
+                        group.add(next);
+                        count += next.events().size();
+                    }
                 }
-                if (!inSyncWithLog()) {
+                if (inFlight == null && !inSyncWithLog()) {
                     IllegalStateException down = new IllegalStateException("the event log is unreachable");
                     group.forEach(s -> s.ack().completeExceptionally(down));
                     continue;
                 }
-                long seq = lastSeq;
+                long seq = inFlight == null ? lastSeq : inFlight.lastSeq();
+                List<Event> numbered = new ArrayList<>(count);
                 for (Submission submission : group) {
                     for (Event event : submission.events()) {
                         numbered.add(event.withSeq(++seq));
                     }
                 }
+                EventLog.Pending written = null;
+                RuntimeException writeFailure = null;
                 try {
-                    eventLog.append(numbered);
+                    written = eventLog.write(numbered);
                 } catch (RuntimeException e) {
-                    if (!committedDespite(seq)) {
-                        log.error("Event log write failed; {} events not acknowledged", numbered.size(), e);
-                        group.forEach(s -> s.ack().completeExceptionally(e));
-                        continue;
+                    writeFailure = e; // nothing of this group was committed
+                }
+                boolean previousDurable = inFlight == null || settle(inFlight);
+                inFlight = null;
+                if (writeFailure != null || !previousDurable) {
+                    if (written != null) {
+                        written.abort();
                     }
-                    log.warn("Event log reported a failure but the commit of seq {} is durable; acknowledging", seq, e);
-                }
-                lastSeq = seq;
-                appendedEvents.addAndGet(numbered.size());
-                groupCommits.incrementAndGet();
-                dispatch(numbered);
-                long ackSeq = seq - numbered.size();
-                for (Submission submission : group) {
-                    ackSeq += submission.events().size();
-                    submission.ack().complete(ackSeq);
-                }
-            } catch (InterruptedException e) {
-                if (!running) {
+                    RuntimeException cause = writeFailure != null ? writeFailure
+                            : new IllegalStateException("the previous group's commit failed; this group was rolled back");
+                    log.error("Event log write failed; {} events not acknowledged", numbered.size(), cause);
+                    group.forEach(s -> s.ack().completeExceptionally(cause));
                     continue;
                 }
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                group.clear();
-                numbered = new ArrayList<>();
+                EventLog.Pending toCommit = written;
+                CompletableFuture<Void> committed = CompletableFuture.runAsync(toCommit::commit, committer);
+                committed.whenComplete((ignored, failure) -> pending.offer(WAKE)); // a full queue wakes the writer anyway
+                inFlight = new InFlight(group, numbered, seq, committed);
             }
+        } finally {
+            committer.shutdown();
         }
+    }
+
+    /**
+     * Waits for a group's commit; on success (or a failure after which the log holds the group)
+     * advances {@link #lastSeq}, hands the events to the partitions and acknowledges the
+     * submitters in order. Otherwise fails them.
+     *
+     * @return whether the group is durable
+     */
+    private boolean settle(InFlight inFlight) {
+        long seq = inFlight.lastSeq();
+        List<Event> numbered = inFlight.numbered();
+        try {
+            inFlight.committed().join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException failure) {
+            Throwable e = failure.getCause() != null ? failure.getCause() : failure;
+            if (!committedDespite(seq)) {
+                log.error("Event log write failed; {} events not acknowledged", numbered.size(), e);
+                inFlight.group().forEach(s -> s.ack().completeExceptionally(e));
+                return false;
+            }
+            log.warn("Event log reported a failure but the commit of seq {} is durable; acknowledging", seq, e);
+        }
+        lastSeq = seq;
+        appendedEvents.addAndGet(numbered.size());
+        groupCommits.incrementAndGet();
+        dispatch(numbered);
+        long ackSeq = seq - numbered.size();
+        for (Submission submission : inFlight.group()) {
+            ackSeq += submission.events().size();
+            submission.ack().complete(ackSeq);
+        }
+        return true;
     }
 
     /**

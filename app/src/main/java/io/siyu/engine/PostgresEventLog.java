@@ -35,11 +35,83 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
     private final DataSource dataSource;
 
     public PostgresEventLog(DataSource dataSource) {
+        this(dataSource, REPLAY_CHUNK, REPLAY_READERS);
+    }
+
+    /** With the range size and number of connections of a parallel replay (1 reader: one stream). */
+    public PostgresEventLog(DataSource dataSource, int replayChunk, int replayReaders) {
+        if (replayChunk < 1 || replayReaders < 1) {
+            throw new IllegalArgumentException("a replay needs ranges of at least one event and a reader");
+        }
         this.dataSource = dataSource;
+        this.replayChunk = replayChunk;
+        this.replayReaders = replayReaders;
     }
 
     @Override
     public void append(List<Event> events) {
+        write(events).commit();
+    }
+
+    /** COPYs the group into an open transaction on a connection of its own, which commit or abort returns. */
+    @Override
+    public Pending write(List<Event> events) {
+        CopyBuffer buffer = encode(events);
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write " + events.size() + " events to the log", e);
+        }
+        try {
+            connection.setAutoCommit(false);
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY event_log (seq, tenant_id, received_at, body) FROM STDIN (FORMAT binary)");
+            copy.writeToCopy(buffer.array(), 0, buffer.size());
+            copy.endCopy();
+        } catch (SQLException | RuntimeException e) {
+            rollbackAndClose(connection, e);
+            throw new IllegalStateException("could not write " + events.size() + " events to the log", e);
+        }
+        return new Pending() {
+            @Override
+            public void commit() {
+                try {
+                    connection.commit();
+                } catch (SQLException e) {
+                    rollbackAndClose(connection, e);
+                    throw new IllegalStateException("could not commit " + events.size() + " events to the log", e);
+                }
+                close(connection);
+            }
+
+            @Override
+            public void abort() {
+                rollbackAndClose(connection, null);
+            }
+        };
+    }
+
+    private static void rollbackAndClose(Connection connection, @org.jspecify.annotations.Nullable Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException | RuntimeException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+        }
+        close(connection);
+    }
+
+    private static void close(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the pool discards a broken connection
+        }
+    }
+
+    private static CopyBuffer encode(List<Event> events) {
         CopyBuffer buffer = new CopyBuffer(events.size() * 768);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.write(COPY_HEADER);
@@ -64,21 +136,7 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                        "COPY event_log (seq, tenant_id, received_at, body) FROM STDIN (FORMAT binary)");
-                copy.writeToCopy(buffer.array(), 0, buffer.size());
-                copy.endCopy();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not write " + events.size() + " events to the log", e);
-        }
+        return buffer;
     }
 
     /**
@@ -114,9 +172,38 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
         }
     }
 
+    /**
+     * Streams the log in order. A long replay of every tenant reads interleaved ranges of
+     * {@link #REPLAY_CHUNK} sequence numbers over {@link #REPLAY_READERS} connections at once, so
+     * PostgreSQL's side of the read runs in parallel too; the ranges are handed to {@code sink} on
+     * the calling thread strictly in sequence order.
+     */
     @Override
     public void replay(long afterSeq, int tenant, Consumer<Event> sink) {
+        if (tenant == 0 && replayReaders > 1) {
+            long last = lastSeq();
+            if (last - afterSeq > replayChunk) {
+                replayInParallel(afterSeq, last, sink);
+                return;
+            }
+        }
+        replayRange(afterSeq, Long.MAX_VALUE, tenant, sink);
+    }
+
+    /** Sequence numbers per range of a parallel replay. */
+    static final int REPLAY_CHUNK = 100_000;
+    /** Connections a parallel replay reads over. */
+    static final int REPLAY_READERS = 2;
+    private static final int HANDOVER = 1_024;
+    private static final List<Event> END_OF_RANGE = List.of();
+
+    private final int replayChunk;
+    private final int replayReaders;
+
+    /** Streams {@code afterSeq < seq <= upTo} ({@code upTo} = MAX_VALUE: to the end). */
+    private void replayRange(long afterSeq, long upTo, int tenant, Consumer<Event> sink) {
         String sql = "COPY (SELECT seq, tenant_id, body FROM event_log WHERE seq > " + afterSeq
+                + (upTo == Long.MAX_VALUE ? "" : " AND seq <= " + upTo)
                 + (tenant > 0 ? " AND tenant_id = " + tenant : "") + " ORDER BY seq) TO STDOUT (FORMAT binary)";
         try (Connection connection = dataSource.getConnection()) {
             CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
@@ -134,6 +221,97 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not replay the event log after " + afterSeq, e);
+        }
+    }
+
+    /** Raised in a reader when the replay was abandoned; never reaches the caller. */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void replayInParallel(long afterSeq, long last, Consumer<Event> sink) {
+        int ranges = (int) ((last - afterSeq + replayChunk - 1) / replayChunk);
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<java.util.concurrent.BlockingQueue<List<Event>>> queues = new ArrayList<>();
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < replayReaders; r++) {
+            java.util.concurrent.BlockingQueue<List<Event>> queue = new java.util.concurrent.ArrayBlockingQueue<>(32);
+            queues.add(queue);
+            int first = r;
+            readers.add(Thread.ofPlatform().name("siyu-replay-read-" + r).daemon(true).start(() -> {
+                try {
+                    for (int range = first; range < ranges && !abandoned.get(); range += replayReaders) {
+                        long from = afterSeq + (long) range * replayChunk;
+                        // the last range is open-ended: whatever the log holds past it is read too
+                        long upTo = range == ranges - 1 ? Long.MAX_VALUE : from + replayChunk;
+                        List<Event> batch = new ArrayList<>(HANDOVER);
+                        replayRange(from, upTo, 0, event -> {
+                            batch.add(event);
+                            if (batch.size() == HANDOVER) {
+                                put(queue, List.copyOf(batch), abandoned);
+                                batch.clear();
+                            }
+                        });
+                        if (!batch.isEmpty()) {
+                            put(queue, List.copyOf(batch), abandoned);
+                        }
+                        put(queue, END_OF_RANGE, abandoned);
+                    }
+                } catch (Abandoned e) {
+                    // the caller stopped reading
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                    abandoned.set(true);
+                }
+            }));
+        }
+        try {
+            for (int range = 0; range < ranges; range++) {
+                java.util.concurrent.BlockingQueue<List<Event>> queue = queues.get(range % replayReaders);
+                while (true) {
+                    List<Event> batch = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    if (batch == null) {
+                        if (failure.get() != null) {
+                            throw failure.get();
+                        }
+                        continue;
+                    }
+                    if (batch == END_OF_RANGE) {
+                        break;
+                    }
+                    for (Event event : batch) {
+                        sink.accept(event);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while replaying the event log", e);
+        } finally {
+            abandoned.set(true);
+            for (Thread reader : readers) {
+                try {
+                    reader.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private static void put(java.util.concurrent.BlockingQueue<List<Event>> queue, List<Event> batch,
+            java.util.concurrent.atomic.AtomicBoolean abandoned) {
+        try {
+            while (!queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (abandoned.get()) {
+                    throw new Abandoned();
+                }
+            }
+        } catch (InterruptedException e) {
+            throw new Abandoned();
         }
     }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.siyu.engine.Engine;
 import io.siyu.engine.Event;
+import io.siyu.platform.FieldCipher;
 import io.siyu.platform.InvalidInput.Violation;
 import io.siyu.platform.ServiceUnavailable;
 import io.siyu.platform.TenantId;
@@ -62,11 +63,37 @@ public class Intake {
      */
     public Result accept(TenantId tenant, List<Message> messages, String source, @Nullable Instant batchSentAt) {
         long receivedAt = clock.millis();
+        List<Normaliser.Outcome> outcomes = new ArrayList<>(messages.size());
+        boolean[] missedKey = new boolean[messages.size()];
+        boolean anyMissed = false;
+        // People new to the tenant need data keys for their sealed fields: note them while the
+        // batch is normalised and create them all in one round trip, then seal those messages again.
+        try (FieldCipher.Deferral deferral = normaliser.cipher().deferKeyCreation(tenant)) {
+            for (int i = 0; i < messages.size(); i++) {
+                Message message = messages.get(i);
+                int missed = deferral.missed();
+                outcomes.add(normaliser.normalise(tenant, message.body(), message.type(), message.path(), receivedAt,
+                        batchSentAt, source));
+                missedKey[i] = deferral.missed() != missed;
+                anyMissed |= missedKey[i];
+            }
+            if (anyMissed) {
+                deferral.createKeys();
+                for (int i = 0; i < messages.size(); i++) {
+                    if (missedKey[i]) {
+                        Message message = messages.get(i);
+                        outcomes.set(i, normaliser.normalise(tenant, message.body(), message.type(), message.path(), receivedAt,
+                                batchSentAt, source));
+                    }
+                }
+            }
+        }
         List<Event> events = new ArrayList<>(messages.size());
         List<Quarantine.Item> bad = new ArrayList<>();
         List<Message> badMessages = new ArrayList<>();
-        for (Message message : messages) {
-            switch (normaliser.normalise(tenant, message.body(), message.type(), message.path(), receivedAt, batchSentAt, source)) {
+        for (int i = 0; i < messages.size(); i++) {
+            Message message = messages.get(i);
+            switch (outcomes.get(i)) {
                 case Normaliser.Outcome.Accepted accepted -> events.add(accepted.event());
                 case Normaliser.Outcome.Rejected rejected -> {
                     bad.add(new Quarantine.Item(source, rejected.eventName(), rejected.messageId(), rejected.violations(),

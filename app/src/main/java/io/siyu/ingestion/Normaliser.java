@@ -77,6 +77,11 @@ public class Normaliser {
         this.json = json;
     }
 
+    /** The cipher that seals personal fields, for callers that batch its key creation. */
+    FieldCipher cipher() {
+        return cipher;
+    }
+
     /**
      * @param message the message object
      * @param type the call, from the path or the message's {@code type}

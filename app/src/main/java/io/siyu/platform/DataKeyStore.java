@@ -19,6 +19,18 @@ public interface DataKeyStore {
     /** Stores the key unless the subject has one already; returns the one that is kept. */
     Wrapped putIfAbsent(TenantId tenant, Wrapped key);
 
+    /**
+     * Stores each key unless its subject has one already; returns the keys that are kept, one per
+     * subject. Stores that can should do it in one round trip (a batch of new people).
+     */
+    default List<Wrapped> putAllIfAbsent(TenantId tenant, List<Wrapped> keys) {
+        List<Wrapped> kept = new java.util.ArrayList<>(keys.size());
+        for (Wrapped key : keys) {
+            kept.add(putIfAbsent(tenant, key));
+        }
+        return kept;
+    }
+
     /** @return whether a key was deleted */
     boolean delete(TenantId tenant, String subject);
 

@@ -63,7 +63,7 @@ public class FieldCipher {
     private final DataKeyStore store;
     private final ConcurrentHashMap<Integer, byte[][]> tenantKeys = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ConcurrentHashMap<String, SecretKeySpec>> dataKeys = new ConcurrentHashMap<>();
-    /** A thread's HMAC, keyed for the tenant it last indexed for: keying costs as much as hashing a phone. */
+    /** An HMAC keyed for the tenant it last indexed for: keying costs as much as hashing a phone. */
     private static final class IndexMac {
         final Mac mac;
         int tenant;
@@ -77,15 +77,29 @@ public class FieldCipher {
         }
     }
 
-    private final ThreadLocal<IndexMac> macs = ThreadLocal.withInitial(IndexMac::new);
-    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    });
+    /** An AES-GCM cipher with its own nonce source; held by one thread at a time. */
+    private static final class Sealer {
+        final Cipher cipher;
+        final NonceSource nonces = new NonceSource();
 
+        Sealer() {
+            try {
+                cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /*
+     * Pools rather than thread-locals: request threads are virtual, one per request, so a
+     * thread-local cipher was a Cipher.getInstance (and a SecureRandom draw for its nonces) per
+     * request. A pooled instance is only ever used by the thread that took it.
+     */
+    private final Pool<IndexMac> macs = new Pool<>(IndexMac::new);
+    private final Pool<Sealer> sealers = new Pool<>(Sealer::new);
+    /** While a batch defers key creation on this thread: the subjects it is missing. */
+    private final ThreadLocal<Deferral> deferrals = new ThreadLocal<>();
     @Autowired
     FieldCipher(SiyuProperties properties, @Value("${SIYU_MASTER_KEY:}") String masterKey,
             ObjectProvider<DataKeyStore> store) {
@@ -114,39 +128,52 @@ public class FieldCipher {
 
     /** A stable, tenant-scoped hex digest of a normalised value, for lookups. */
     public String blindIndex(TenantId tenant, String field, String value) {
-        IndexMac indexMac = macs.get();
-        Mac mac = indexMac.mac;
-        if (indexMac.tenant != tenant.value()) {
-            try {
-                mac.init(new SecretKeySpec(keys(tenant)[0], "HmacSHA256"));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
+        IndexMac indexMac = macs.take();
+        try {
+            Mac mac = indexMac.mac;
+            if (indexMac.tenant != tenant.value()) {
+                try {
+                    mac.init(new SecretKeySpec(keys(tenant)[0], "HmacSHA256"));
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+                indexMac.tenant = tenant.value();
             }
-            indexMac.tenant = tenant.value();
+            mac.update(field.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            byte[] digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (RuntimeException e) {
+            indexMac.tenant = 0; // its state is unknown: re-key it before the next use
+            throw e;
+        } finally {
+            macs.give(indexMac);
         }
-        mac.update(field.getBytes(StandardCharsets.UTF_8));
-        mac.update((byte) 0);
-        byte[] digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest, 0, 16);
     }
 
     /** Encrypts a tenant secret with AES-256-GCM: version byte 1, 12-byte nonce, ciphertext and tag. */
     public byte[] seal(TenantId tenant, String plaintext) {
+        Sealer sealer = sealers.take();
         try {
-            byte[] nonce = nonce();
-            Cipher cipher = ciphers.get();
+            byte[] nonce = sealer.nonces.next();
+            Cipher cipher = sealer.cipher;
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys(tenant)[1], "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(tenantBytes(tenant));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             return ByteBuffer.allocate(1 + NONCE + sealed.length).put(TENANT_KEY).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
+        } finally {
+            sealers.give(sealer);
         }
     }
 
     /**
      * Encrypts a person's field under the data key of {@code subject} (made on first use): version
      * byte 2, subject length and UTF-8 bytes, 12-byte nonce, ciphertext and tag.
+     *
+     * <p>Inside {@link #deferKeyCreation} a subject without a known key is only noted, and the
+     * result is a placeholder that the caller must discard (see {@link Deferral}).
      *
      * @param subject what erasure deletes, e.g. {@code phone:<blind index>}; at most 200 bytes
      */
@@ -155,10 +182,22 @@ public class FieldCipher {
         if (subjectBytes.length == 0 || subjectBytes.length > 200) {
             throw new IllegalArgumentException("a subject is 1–200 bytes");
         }
+        SecretKeySpec key = cached(tenant).get(subject);
+        if (key == null) {
+            Deferral deferral = deferrals.get();
+            if (deferral != null && deferral.tenant.equals(tenant)) {
+                deferral.missing.add(subject);
+                deferral.placeholders++;
+                key = PLACEHOLDER_KEY;
+            } else {
+                key = dataKey(tenant, subject, true);
+            }
+        }
+        Sealer sealer = sealers.take();
         try {
-            byte[] nonce = nonce();
-            Cipher cipher = ciphers.get();
-            cipher.init(Cipher.ENCRYPT_MODE, dataKey(tenant, subject, true), new GCMParameterSpec(TAG_BITS, nonce));
+            byte[] nonce = sealer.nonces.next();
+            Cipher cipher = sealer.cipher;
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(tenantBytes(tenant));
             cipher.updateAAD(subjectBytes);
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
@@ -166,7 +205,81 @@ public class FieldCipher {
                     .put(DATA_KEY).put((byte) subjectBytes.length).put(subjectBytes).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
+        } finally {
+            sealers.give(sealer);
         }
+    }
+
+    /** Seals nothing anyone can open: what a deferred seal produces until its key exists. */
+    private static final SecretKeySpec PLACEHOLDER_KEY = new SecretKeySpec(new byte[32], "AES");
+
+    /**
+     * A batch's deferral of data-key creation. Between {@link #deferKeyCreation} and {@link #close},
+     * {@link #sealPersonal} on this thread notes subjects of the tenant that have no key yet instead
+     * of creating each key with its own database round trips, and returns a placeholder. The
+     * caller checks {@link #missed()} around each item, closes the deferral, calls
+     * {@link #createKeys()} (one round trip for the whole batch) and seals the items that missed
+     * again; their placeholders must never be kept.
+     */
+    public final class Deferral implements AutoCloseable {
+        private final TenantId tenant;
+        private final java.util.LinkedHashSet<String> missing = new java.util.LinkedHashSet<>();
+        private final @Nullable Deferral outer;
+        private int placeholders;
+
+        private Deferral(TenantId tenant, @Nullable Deferral outer) {
+            this.tenant = tenant;
+            this.outer = outer;
+        }
+
+        /** How many placeholders have been sealed so far; compare before and after an item. */
+        public int missed() {
+            return placeholders;
+        }
+
+        /** Stops deferring on this thread. */
+        @Override
+        public void close() {
+            if (deferrals.get() == this) {
+                if (outer == null) {
+                    deferrals.remove();
+                } else {
+                    deferrals.set(outer);
+                }
+            }
+        }
+
+        /** Creates (or finds) the data keys of every subject that missed, in one store call, and caches them. */
+        public void createKeys() {
+            close();
+            if (missing.isEmpty()) {
+                return;
+            }
+            ConcurrentHashMap<String, SecretKeySpec> cache = cached(tenant);
+            int version = store.kekVersion(tenant);
+            List<DataKeyStore.Wrapped> fresh = new ArrayList<>(missing.size());
+            for (String subject : missing) {
+                if (!cache.containsKey(subject)) {
+                    byte[] key = new byte[32];
+                    RANDOM.nextBytes(key);
+                    fresh.add(wrap(tenant, subject, version, key));
+                }
+            }
+            for (DataKeyStore.Wrapped kept : store.putAllIfAbsent(tenant, fresh)) {
+                cache.put(kept.subject(), new SecretKeySpec(unwrap(tenant, kept), "AES"));
+            }
+            missing.clear();
+        }
+    }
+
+    /**
+     * Starts a {@link Deferral} of data-key creation for {@code tenant} on this thread; close it
+     * (try-with-resources) on every path.
+     */
+    public Deferral deferKeyCreation(TenantId tenant) {
+        Deferral deferral = new Deferral(tenant, deferrals.get());
+        deferrals.set(deferral);
+        return deferral;
     }
 
     /**
@@ -174,9 +287,10 @@ public class FieldCipher {
      * @throws IllegalArgumentException when the ciphertext was altered or is another tenant's
      */
     public String open(TenantId tenant, byte[] sealed) {
+        Sealer sealer = sealers.take();
         try {
             if (sealed.length >= 1 + NONCE + 16 && sealed[0] == TENANT_KEY) {
-                Cipher cipher = ciphers.get();
+                Cipher cipher = sealer.cipher;
                 cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(keys(tenant)[1], "AES"),
                         new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE));
                 cipher.updateAAD(tenantBytes(tenant));
@@ -187,7 +301,7 @@ public class FieldCipher {
                 int body = 2 + subjectLength + NONCE;
                 if (subjectLength > 0 && sealed.length >= body + 16) {
                     String subject = new String(sealed, 2, subjectLength, StandardCharsets.UTF_8);
-                    Cipher cipher = ciphers.get();
+                    Cipher cipher = sealer.cipher;
                     cipher.init(Cipher.DECRYPT_MODE, dataKey(tenant, subject, false),
                             new GCMParameterSpec(TAG_BITS, sealed, 2 + subjectLength, NONCE));
                     cipher.updateAAD(tenantBytes(tenant));
@@ -198,6 +312,8 @@ public class FieldCipher {
             throw new IllegalArgumentException("not a sealed value");
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("sealed value failed authentication", e);
+        } finally {
+            sealers.give(sealer);
         }
     }
 
@@ -336,9 +452,10 @@ public class FieldCipher {
     }
 
     private DataKeyStore.Wrapped wrap(TenantId tenant, String subject, int version, byte[] dataKey) {
+        Sealer sealer = sealers.take();
         try {
-            byte[] nonce = nonce();
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            byte[] nonce = sealer.nonces.next();
+            Cipher cipher = sealer.cipher;
             cipher.init(Cipher.ENCRYPT_MODE, kek(tenant, version), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(tenantBytes(tenant));
             cipher.updateAAD(subject.getBytes(StandardCharsets.UTF_8));
@@ -347,12 +464,15 @@ public class FieldCipher {
                     ByteBuffer.allocate(NONCE + sealed.length).put(nonce).put(sealed).array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("wrapping a data key failed", e);
+        } finally {
+            sealers.give(sealer);
         }
     }
 
     private byte[] unwrap(TenantId tenant, DataKeyStore.Wrapped key) {
+        Sealer sealer = sealers.take();
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = sealer.cipher;
             cipher.init(Cipher.DECRYPT_MODE, kek(tenant, key.kekVersion()), new GCMParameterSpec(TAG_BITS, key.wrapped(), 0, NONCE));
             cipher.updateAAD(tenantBytes(tenant));
             cipher.updateAAD(key.subject().getBytes(StandardCharsets.UTF_8));
@@ -360,6 +480,8 @@ public class FieldCipher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the data key of " + key.subject() + " does not unwrap under tenant key version "
                     + key.kekVersion(), e);
+        } finally {
+            sealers.give(sealer);
         }
     }
 
@@ -376,15 +498,11 @@ public class FieldCipher {
     }
 
     /**
-     * A unique 96-bit GCM nonce: a random 64-bit prefix drawn once per thread (and again every 2^32
-     * nonces) followed by that thread's 32-bit counter, the construction of NIST SP 800-38D §8.2.1.
-     * Drawing 12 bytes from SecureRandom on every call (a locked read of /dev/urandom) cost a third of
-     * a seal.
+     * Unique 96-bit GCM nonces: a random 64-bit prefix drawn once per source (and again every 2^32
+     * nonces) followed by the source's 32-bit counter, the construction of NIST SP 800-38D §8.2.1.
+     * Each source belongs to one pooled {@link Sealer}, used by one thread at a time. Drawing 12
+     * bytes from SecureRandom on every call (a locked read of /dev/urandom) cost a third of a seal.
      */
-    private static byte[] nonce() {
-        return NONCES.get().next();
-    }
-
     private static final class NonceSource {
         private long prefix = RANDOM.nextLong();
         private int counter;
@@ -397,7 +515,41 @@ public class FieldCipher {
         }
     }
 
-    private static final ThreadLocal<NonceSource> NONCES = ThreadLocal.withInitial(NonceSource::new);
+    /**
+     * A small lock-free pool: {@link #take} an instance (a new one when none is idle), use it on
+     * this thread only, {@link #give} it back. At most {@code CAPACITY} idle instances are kept.
+     */
+    static final class Pool<T> {
+        private static final int CAPACITY = 64;
+        private final java.util.concurrent.ConcurrentLinkedQueue<T> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.function.Supplier<T> factory;
+
+        Pool(java.util.function.Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        T take() {
+            T item = idle.poll();
+            if (item == null) {
+                return factory.get();
+            }
+            size.decrementAndGet();
+            return item;
+        }
+
+        void give(T item) {
+            if (size.incrementAndGet() <= CAPACITY) {
+                idle.offer(item);
+            } else {
+                size.decrementAndGet();
+            }
+        }
+
+        int idle() {
+            return size.get();
+        }
+    }
 
     private byte[][] keys(TenantId tenant) {
         return tenantKeys.computeIfAbsent(tenant.value(), t -> new byte[][] {derive("index:" + t), derive("seal:" + t)});

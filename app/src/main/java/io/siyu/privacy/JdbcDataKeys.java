@@ -38,6 +38,50 @@ class JdbcDataKeys implements DataKeyStore {
         return kept;
     }
 
+    /**
+     * One statement for the whole batch: inserts the keys whose subjects have none and reads back
+     * those that do. A subject whose key another transaction is inserting at the same moment is
+     * not visible to the statement's snapshot; it falls back to {@link #putIfAbsent}.
+     */
+    @Override
+    public List<Wrapped> putAllIfAbsent(TenantId tenant, List<Wrapped> keys) {
+        if (keys.size() <= 1) {
+            return keys.isEmpty() ? List.of() : List.of(putIfAbsent(tenant, keys.getFirst()));
+        }
+        String[] subjects = new String[keys.size()];
+        Integer[] versions = new Integer[keys.size()];
+        String[] wrapped = new String[keys.size()];
+        java.util.Map<String, Wrapped> bySubject = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Wrapped key = keys.get(i);
+            subjects[i] = key.subject();
+            versions[i] = key.kekVersion();
+            wrapped[i] = java.util.HexFormat.of().formatHex(key.wrapped());
+            bySubject.put(key.subject(), key);
+        }
+        List<Wrapped> found = jdbc.sql("""
+                WITH input AS (SELECT * FROM unnest(?::text[], ?::int[], ?::text[]) AS t(subject, kek_version, wrapped)),
+                inserted AS (
+                    INSERT INTO data_keys (tenant_id, subject, kek_version, wrapped)
+                    SELECT ?, subject, kek_version, decode(wrapped, 'hex') FROM input
+                    ON CONFLICT DO NOTHING RETURNING subject, kek_version, wrapped)
+                SELECT subject, kek_version, wrapped FROM inserted
+                UNION ALL
+                SELECT d.subject, d.kek_version, d.wrapped FROM data_keys d
+                WHERE d.tenant_id = ? AND d.subject IN (SELECT subject FROM input)
+                """).params(subjects, versions, wrapped, tenant.value(), tenant.value()).query(JdbcDataKeys::map).list();
+        List<Wrapped> kept = new java.util.ArrayList<>(bySubject.size());
+        for (Wrapped key : found) {
+            if (bySubject.remove(key.subject()) != null) {
+                kept.add(key);
+            }
+        }
+        for (Wrapped racing : bySubject.values()) {
+            kept.add(putIfAbsent(tenant, racing));
+        }
+        return kept;
+    }
+
     @Override
     public boolean delete(TenantId tenant, String subject) {
         return jdbc.sql("DELETE FROM data_keys WHERE tenant_id = ? AND subject = ?").params(tenant.value(), subject).update() > 0;

@@ -152,6 +152,115 @@ class EngineReplayTest {
         }
     }
 
+    /** The real log, whose commits wait for the test and can be made to fail before committing. */
+    private static final class GatedLog implements EventLog {
+        final PostgresEventLog real = new PostgresEventLog(dataSource);
+        final java.util.concurrent.BlockingQueue<String> calls = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.Semaphore commits = new java.util.concurrent.Semaphore(0);
+        volatile boolean failNextCommit;
+
+        @Override
+        public void append(List<Event> events) {
+            write(events).commit();
+        }
+
+        @Override
+        public Pending write(List<Event> events) {
+            Pending pending = real.write(events);
+            calls.add("write " + events.getFirst().messageId());
+            return new Pending() {
+                @Override
+                public void commit() {
+                    calls.add("commit " + events.getFirst().messageId());
+                    commits.acquireUninterruptibly();
+                    if (failNextCommit) {
+                        failNextCommit = false;
+                        pending.abort();
+                        throw new IllegalStateException("connection reset before COMMIT");
+                    }
+                    pending.commit();
+                }
+
+                @Override
+                public void abort() {
+                    calls.add("abort " + events.getFirst().messageId());
+                    pending.abort();
+                }
+            };
+        }
+
+        @Override
+        public long lastSeq() {
+            return real.lastSeq();
+        }
+
+        @Override
+        public void replay(long afterSeq, int tenant, java.util.function.Consumer<Event> sink) {
+            real.replay(afterSeq, tenant, sink);
+        }
+
+        String next() throws InterruptedException {
+            String call = calls.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(call).as("the log writer's next call").isNotNull();
+            return call;
+        }
+    }
+
+    @Test
+    void theNextGroupIsWrittenWhileTheLastCommitsAndAcknowledgementsStayInOrder(@TempDir Path snapshots) throws Exception {
+        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+            st.execute("INSERT INTO tenants (id, slug, name) VALUES (2, 'faulty', 'Faulty') ON CONFLICT DO NOTHING");
+        }
+        GatedLog log = new GatedLog();
+        Engine engine = new Engine(log, log.real, new SnapshotStore(snapshots), clock, Engine.Settings.defaults(),
+                EngineListener.NONE);
+        engine.start();
+        try {
+            long before = engine.lastSeq();
+            var first = engine.submit(List.of(event(2, "p-1")));
+            assertThat(log.next()).isEqualTo("write p-1");
+            assertThat(log.next()).isEqualTo("commit p-1");
+            var second = engine.submit(List.of(event(2, "p-2"), event(2, "p-2b")));
+            assertThat(log.next()).as("COPYed while p-1's commit is still running").isEqualTo("write p-2");
+            Thread.sleep(200);
+            assertThat(log.calls).as("p-2 is not committed before p-1 is settled").isEmpty();
+            assertThat(first).isNotDone();
+            assertThat(second).isNotDone();
+            log.commits.release();
+            assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(before + 1);
+            assertThat(log.next()).isEqualTo("commit p-2");
+            assertThat(second).isNotDone();
+            log.commits.release();
+            assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(before + 3);
+
+            // the commit in flight fails and is not in the log: the group COPYed behind it is rolled back
+            log.failNextCommit = true;
+            var lost = engine.submit(List.of(event(2, "p-3")));
+            assertThat(log.next()).isEqualTo("write p-3");
+            assertThat(log.next()).isEqualTo("commit p-3");
+            var behind = engine.submit(List.of(event(2, "p-4")));
+            assertThat(log.next()).isEqualTo("write p-4");
+            log.commits.release();
+            assertThat(log.next()).isEqualTo("abort p-4");
+            assertThat(lost).failsWithin(java.time.Duration.ofSeconds(10));
+            assertThat(behind).failsWithin(java.time.Duration.ofSeconds(10));
+            assertThat(log.lastSeq()).isEqualTo(before + 3);
+
+            log.commits.release(10);
+            assertThat(engine.submit(List.of(event(2, "p-5"))).get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("no sequence number was used twice or skipped").isEqualTo(before + 4);
+            List<String> logged = new ArrayList<>();
+            log.replay(before, 2, e -> logged.add(e.seq() - before + ":" + e.messageId()));
+            assertThat(logged).containsExactly("1:p-1", "2:p-2", "3:p-2b", "4:p-5");
+            int events = engine.ask(2, state -> state.profile(state.graph().lookup(
+                    new Identifier(IdentifierType.USER_ID, "faulty-user"))).eventCount());
+            assertThat(events).isGreaterThanOrEqualTo(4);
+        } finally {
+            log.commits.release(100);
+            engine.close();
+        }
+    }
+
     private static Event event(int tenant, String messageId) {
         return new Event(tenant, 0, EventKind.TRACK, "Logged In", clock.millis(), clock.millis(), messageId,
                 List.of(new Identifier(IdentifierType.USER_ID, "faulty-user")), new Traits(), -1, null, List.of(), "app",

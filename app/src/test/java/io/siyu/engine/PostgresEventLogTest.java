@@ -71,6 +71,49 @@ class PostgresEventLogTest {
     }
 
     @Test
+    void aParallelReplayOverInterleavedRangesGivesTheSameEventsInTheSameOrder() {
+        PostgresEventLog single = new PostgresEventLog(postgres.getPostgresDatabase(), 1_000_000, 1);
+        PostgresEventLog parallel = new PostgresEventLog(postgres.getPostgresDatabase(), 97, 3);
+        for (long from : new long[] {0, 1_234, 2_400, 2_500}) {
+            List<byte[]> expected = new ArrayList<>();
+            List<Long> expectedSeqs = new ArrayList<>();
+            single.replay(from, 0, e -> {
+                expected.add(EventCodec.encode(e));
+                expectedSeqs.add(e.seq());
+            });
+            List<byte[]> actual = new ArrayList<>();
+            List<Long> actualSeqs = new ArrayList<>();
+            Thread caller = Thread.currentThread();
+            parallel.replay(from, 0, e -> {
+                assertThat(Thread.currentThread()).as("the sink runs on the caller's thread").isSameAs(caller);
+                actual.add(EventCodec.encode(e));
+                actualSeqs.add(e.seq());
+            });
+            assertThat(actualSeqs).as("from " + from).isEqualTo(expectedSeqs).hasSize((int) (2_501 - from));
+            assertThat(actual).usingElementComparator(java.util.Arrays::compare).isEqualTo(expected);
+        }
+        List<Long> tenant8 = new ArrayList<>();
+        parallel.replay(0, 8, e -> tenant8.add(e.seq()));
+        assertThat(tenant8).hasSize(1_250);
+    }
+
+    @Test
+    void aParallelReplayStopsItsReadersWhenTheSinkFails() {
+        PostgresEventLog parallel = new PostgresEventLog(postgres.getPostgresDatabase(), 50, 2);
+        List<Long> seen = new ArrayList<>();
+        assertThatThrownBy(() -> parallel.replay(0, 0, e -> {
+            if (e.seq() == 777) {
+                throw new IllegalStateException("apply failed at 777");
+            }
+            seen.add(e.seq());
+        })).hasMessage("apply failed at 777");
+        assertThat(seen).hasSize(776).last().isEqualTo(776L);
+        List<Long> again = new ArrayList<>();
+        parallel.replay(0, 0, e -> again.add(e.seq()));
+        assertThat(again).as("a replay after the failure reads everything").hasSize(2_501);
+    }
+
+    @Test
     void replaysFromAPositionAndForOneTenant() {
         List<Long> after = new ArrayList<>();
         log.replay(2_400, 0, e -> after.add(e.seq()));
