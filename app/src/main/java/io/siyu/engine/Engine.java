@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private record Submission(List<Event> events, CompletableFuture<Long> ack) {}
+    private record Submission(List<Event> events, EventLog.@Nullable Attached attached, CompletableFuture<Long> ack) {}
 
     private final EventLog eventLog;
     private final IdentityRules rules;
@@ -207,6 +208,22 @@ public final class Engine implements AutoCloseable {
      * @throws Overloaded when the engine's queue stays full
      */
     public CompletableFuture<Long> submit(List<Event> events) {
+        return submit(events, null);
+    }
+
+    /**
+     * Submits events together with a write to other tables that commits in the same transaction as
+     * the events, or not at all ({@link EventLog.Attached}). When the group it was written with
+     * fails, the writer tries the group's other submissions again without it and then each attached
+     * write on its own, so a failing attached write fails only its own submission.
+     *
+     * @param events at least one event when {@code attached} is given
+     * @throws Overloaded when the engine's queue stays full
+     */
+    public CompletableFuture<Long> submit(List<Event> events, EventLog.@Nullable Attached attached) {
+        if (attached != null && events.isEmpty()) {
+            throw new IllegalArgumentException("an attached write needs events to go with");
+        }
         if (!running) {
             throw new IllegalStateException("the engine is not running");
         }
@@ -216,7 +233,7 @@ public final class Engine implements AutoCloseable {
             return ack;
         }
         try {
-            if (!pending.offer(new Submission(events, ack), 5, TimeUnit.SECONDS)) {
+            if (!pending.offer(new Submission(events, attached, ack), 5, TimeUnit.SECONDS)) {
                 throw new Overloaded();
             }
         } catch (InterruptedException e) {
@@ -384,7 +401,6 @@ public final class Engine implements AutoCloseable {
 
     private void writeLoop() {
         List<Submission> group = new ArrayList<>();
-        List<Event> numbered = new ArrayList<>();
         while (running || !pending.isEmpty()) {
             try {
                 Submission first = pending.poll(100, TimeUnit.MILLISECONDS);
@@ -403,30 +419,15 @@ public final class Engine implements AutoCloseable {
                     group.forEach(s -> s.ack().completeExceptionally(down));
                     continue;
                 }
-                long seq = lastSeq;
-                for (Submission submission : group) {
-                    for (Event event : submission.events()) {
-                        numbered.add(event.withSeq(++seq));
-                    }
+                RuntimeException failed = write(group);
+                if (failed == null) {
+                    continue;
                 }
-                try {
-                    eventLog.append(numbered);
-                } catch (RuntimeException e) {
-                    if (!committedDespite(seq)) {
-                        log.error("Event log write failed; {} events not acknowledged", numbered.size(), e);
-                        group.forEach(s -> s.ack().completeExceptionally(e));
-                        continue;
-                    }
-                    log.warn("Event log reported a failure but the commit of seq {} is durable; acknowledging", seq, e);
-                }
-                lastSeq = seq;
-                appendedEvents.addAndGet(numbered.size());
-                groupCommits.incrementAndGet();
-                dispatch(numbered);
-                long ackSeq = seq - numbered.size();
-                for (Submission submission : group) {
-                    ackSeq += submission.events().size();
-                    submission.ack().complete(ackSeq);
+                if (outOfSync || group.stream().allMatch(s -> s.attached() == null)) {
+                    log.error("Event log write failed; {} events not acknowledged", count, failed);
+                    group.forEach(s -> s.ack().completeExceptionally(failed));
+                } else {
+                    isolate(group, failed);
                 }
             } catch (InterruptedException e) {
                 if (!running) {
@@ -436,7 +437,67 @@ public final class Engine implements AutoCloseable {
                 return;
             } finally {
                 group.clear();
-                numbered = new ArrayList<>();
+            }
+        }
+    }
+
+    /**
+     * Numbers and writes one group in one transaction; acknowledges its submissions and returns
+     * null once durable, or returns the failure without acknowledging anything.
+     */
+    private @Nullable RuntimeException write(List<Submission> group) {
+        List<Event> numbered = new ArrayList<>(); // handed to the partitions: a new list per write
+        List<EventLog.Attached> attached = new ArrayList<>(0);
+        long seq = lastSeq;
+        for (Submission submission : group) {
+            for (Event event : submission.events()) {
+                numbered.add(event.withSeq(++seq));
+            }
+            if (submission.attached() != null) {
+                attached.add(submission.attached());
+            }
+        }
+        try {
+            eventLog.append(numbered, attached);
+        } catch (RuntimeException e) {
+            if (!committedDespite(seq)) {
+                return e;
+            }
+            log.warn("Event log reported a failure but the commit of seq {} is durable; acknowledging", seq, e);
+        }
+        lastSeq = seq;
+        appendedEvents.addAndGet(numbered.size());
+        groupCommits.incrementAndGet();
+        dispatch(numbered);
+        long ackSeq = seq - numbered.size();
+        for (Submission submission : group) {
+            ackSeq += submission.events().size();
+            submission.ack().complete(ackSeq);
+        }
+        return null;
+    }
+
+    /**
+     * After a group with attached writes failed (and the log confirmed nothing of it was
+     * committed): the plain submissions are written again together, then each one with an
+     * attached write alone, so one failing attached write fails only its own submission.
+     */
+    private void isolate(List<Submission> group, RuntimeException failed) {
+        List<Submission> plain = group.stream().filter(s -> s.attached() == null).toList();
+        if (!plain.isEmpty()) {
+            RuntimeException again = outOfSync ? failed : write(plain);
+            if (again != null) {
+                log.error("Event log write failed; {} submissions not acknowledged", plain.size(), again);
+                plain.forEach(s -> s.ack().completeExceptionally(again));
+            }
+        }
+        for (Submission submission : group) {
+            if (submission.attached() != null) {
+                RuntimeException own = outOfSync ? failed : write(List.of(submission));
+                if (own != null) {
+                    log.warn("A write attached to {} events failed; not acknowledged", submission.events().size(), own);
+                    submission.ack().completeExceptionally(own);
+                }
             }
         }
     }

@@ -16,6 +16,28 @@ public interface EventLog {
      */
     void append(List<Event> events);
 
+    /**
+     * A write to other tables that must commit together with the events it accompanies, or not at
+     * all (coupon rows and their Coupon Claimed events: one transaction, one fsync).
+     */
+    @FunctionalInterface
+    interface Attached {
+        void write(java.sql.Connection connection) throws java.sql.SQLException;
+    }
+
+    /**
+     * Like {@link #append(List)}, with {@code attached} writes in the same transaction before the
+     * events. A log that cannot write other tables in its transaction refuses attached writes.
+     *
+     * @throws RuntimeException when nothing was written (an attached write that fails fails the whole append)
+     */
+    default void append(List<Event> events, List<Attached> attached) {
+        if (!attached.isEmpty()) {
+            throw new UnsupportedOperationException("this event log cannot write other tables in its transaction");
+        }
+        append(events);
+    }
+
     /** The highest sequence number written, 0 for an empty log. */
     long lastSeq();
 

@@ -40,6 +40,11 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
 
     @Override
     public void append(List<Event> events) {
+        append(events, List.of());
+    }
+
+    @Override
+    public void append(List<Event> events, List<Attached> attached) {
         CopyBuffer buffer = new CopyBuffer(events.size() * 768);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.write(COPY_HEADER);
@@ -67,6 +72,9 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                for (Attached write : attached) {
+                    write.write(connection);
+                }
                 CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                         "COPY event_log (seq, tenant_id, received_at, body) FROM STDIN (FORMAT binary)");
                 copy.writeToCopy(buffer.array(), 0, buffer.size());
