@@ -49,67 +49,20 @@ class Coupons {
     private static final String COPY = """
             COPY coupons (tenant_id, code, template_id, serial, stock, person_id, identifier, status, issued_at, expires_at,
                 action_id, device, phone_hash, payment_account) FROM STDIN (FORMAT binary)""";
-    private static final byte[] COPY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
-    private static final byte[] ISSUED = "ISSUED".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-
     /**
      * Writes new coupons with one binary COPY on {@code connection}, in the caller's transaction
-     * (the event log's, so the rows commit with their events). Nothing to escape on our side and
-     * nothing to parse on the server's; a repeated code, action id or serial fails the whole COPY.
+     * (the event log's, so the rows commit with their events). A repeated code, action id or
+     * serial fails the whole COPY.
      */
     static void copy(java.sql.Connection connection, List<NewCoupon> coupons) throws java.sql.SQLException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(coupons.size() * 160 + 32);
-        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
-        try {
-            out.write(COPY_HEADER);
-            for (NewCoupon c : coupons) {
-                out.writeShort(14);
-                int4(out, c.tenant().value());
-                text(out, c.code());
-                text(out, c.template().id());
-                int4(out, c.serial());
-                int4(out, c.template().totalStock());
-                out.writeInt(16);
-                out.writeLong(c.person().value().getMostSignificantBits());
-                out.writeLong(c.person().value().getLeastSignificantBits());
-                text(out, c.identifier());
-                out.writeInt(ISSUED.length);
-                out.write(ISSUED);
-                timestamp(out, c.issuedAt());
-                timestamp(out, c.expiresAt());
-                text(out, c.actionId());
-                text(out, c.device());
-                text(out, c.phoneHash());
-                text(out, c.paymentAccount());
-            }
-            out.writeShort(-1);
-            connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
-                    .copyIn(COPY, new java.io.ByteArrayInputStream(bytes.toByteArray()));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        io.siyu.platform.BinaryCopy rows = new io.siyu.platform.BinaryCopy(coupons.size() * 180 + 32);
+        for (NewCoupon c : coupons) {
+            rows.row(14).int4(c.tenant().value()).text(c.code()).text(c.template().id()).int4(c.serial())
+                    .int4(c.template().totalStock()).uuid(c.person().value()).text(c.identifier()).text("ISSUED")
+                    .timestamp(c.issuedAt()).timestamp(c.expiresAt()).text(c.actionId()).text(c.device()).text(c.phoneHash())
+                    .text(c.paymentAccount());
         }
-    }
-
-    private static void int4(java.io.DataOutputStream out, int value) throws java.io.IOException {
-        out.writeInt(4);
-        out.writeInt(value);
-    }
-
-    private static void text(java.io.DataOutputStream out, @Nullable String value) throws java.io.IOException {
-        if (value == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
-    }
-
-    private static void timestamp(java.io.DataOutputStream out, Instant at) throws java.io.IOException {
-        out.writeInt(8);
-        out.writeLong(Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000)
-                - POSTGRES_EPOCH_MICROS);
+        rows.copyIn(connection, COPY);
     }
 
     /** Which of these codes are stored: what settles a write whose outcome was not reported. */
