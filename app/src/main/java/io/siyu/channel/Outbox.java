@@ -66,16 +66,8 @@ public class Outbox {
             return;
         }
         try {
-            template.execute((org.springframework.jdbc.core.ConnectionCallback<Long>) connection -> {
-                byte[] rows = CopyBinary.rows(entries);
-                try {
-                    return connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
-                            .copyIn("COPY message_outbox (" + COLUMNS + ") FROM STDIN (FORMAT binary)",
-                                    new java.io.ByteArrayInputStream(rows));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            template.execute((org.springframework.jdbc.core.ConnectionCallback<Long>) connection ->
+                    CopyBinary.rows(entries).copyIn(connection, "COPY message_outbox (" + COLUMNS + ") FROM STDIN (FORMAT binary)"));
         } catch (org.springframework.dao.DuplicateKeyException repeated) {
             insertIgnoringRepeats(entries);
         } catch (org.springframework.dao.DataAccessException e) {
@@ -101,70 +93,19 @@ public class Outbox {
         }
     }
 
-    /**
-     * PostgreSQL's binary COPY format for the outbox columns: a signature header, then per row the
-     * field count and each field as a length and its bytes (-1 for null), then -1. Text goes as
-     * UTF-8 (the embedded database's encoding), timestamps as microseconds since 2000-01-01 UTC.
-     */
+    /** The outbox columns of {@code entries} in PostgreSQL's binary COPY format ({@link io.siyu.platform.BinaryCopy}). */
     static final class CopyBinary {
-        private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
-
         private CopyBinary() {}
 
-        static byte[] rows(List<Entry> entries) {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(entries.size() * 200 + 32);
-            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
-            try {
-                out.write(HEADER);
-                for (Entry e : entries) {
-                    out.writeShort(15);
-                    out.writeInt(4);
-                    out.writeInt(e.tenant().value());
-                    text(out, e.messageId());
-                    if (e.person() == null) {
-                        out.writeInt(-1);
-                    } else {
-                        out.writeInt(16);
-                        out.writeLong(e.person().value().getMostSignificantBits());
-                        out.writeLong(e.person().value().getLeastSignificantBits());
-                    }
-                    text(out, e.channel());
-                    text(out, e.template());
-                    text(out, e.address());
-                    text(out, e.subject());
-                    text(out, e.body());
-                    out.writeInt(1);
-                    out.writeByte(e.marketing() ? 1 : 0);
-                    text(out, e.origin());
-                    text(out, e.status().name());
-                    out.writeInt(4);
-                    out.writeInt(e.attempts());
-                    timestamp(out, e.nextAttemptAt());
-                    text(out, e.lastError());
-                    timestamp(out, e.createdAt());
-                }
-                out.writeShort(-1);
-            } catch (java.io.IOException impossible) { // a byte array does not fail
-                throw new java.io.UncheckedIOException(impossible);
+        static io.siyu.platform.BinaryCopy rows(List<Entry> entries) {
+            io.siyu.platform.BinaryCopy rows = new io.siyu.platform.BinaryCopy(entries.size() * 200 + 32);
+            for (Entry e : entries) {
+                rows.row(15).int4(e.tenant().value()).text(e.messageId()).uuid(e.person() == null ? null : e.person().value())
+                        .text(e.channel()).text(e.template()).text(e.address()).text(e.subject()).text(e.body()).bool(e.marketing())
+                        .text(e.origin()).text(e.status().name()).int4(e.attempts()).timestamp(e.nextAttemptAt()).text(e.lastError())
+                        .timestamp(e.createdAt());
             }
-            return bytes.toByteArray();
-        }
-
-        private static void text(java.io.DataOutputStream out, @Nullable String value) throws java.io.IOException {
-            if (value == null) {
-                out.writeInt(-1);
-                return;
-            }
-            byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            out.writeInt(utf8.length);
-            out.write(utf8);
-        }
-
-        private static void timestamp(java.io.DataOutputStream out, Instant at) throws java.io.IOException {
-            out.writeInt(8);
-            out.writeLong(Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000)
-                    - POSTGRES_EPOCH_MICROS);
+            return rows;
         }
     }
 

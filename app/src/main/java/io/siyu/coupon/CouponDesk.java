@@ -118,6 +118,9 @@ public class CouponDesk {
         try {
             writer.store(coupon).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ClaimWriter.Unsettled) { // perhaps stored: the serial stays taken
+                throw new ServiceUnavailable("the coupon could not be confirmed; retry with the same request", 5);
+            }
             stock.release(serial, person);
             if (e.getCause() instanceof DuplicateKeyException && actionId != null) {
                 return coupons.byAction(tenant, actionId).map(c -> issued(c, true))

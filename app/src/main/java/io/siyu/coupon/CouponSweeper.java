@@ -44,7 +44,7 @@ public class CouponSweeper extends PeriodicTask {
         for (int round = 0; round < 100 && !(owed = coupons.owed(BATCH)).isEmpty(); round++) {
             events.record(owed);
         }
-        // claim batches whose events were not recorded (the log was away); a minute old, so never one a writer still holds
+        // claim batches an earlier version left owing (claims now commit with their events, so no new ones appear)
         for (Coupons.OwedBatch batch : coupons.owedBatches(now.minusSeconds(60), 100)) {
             events.append(batch.owed());
             coupons.batchesRecorded(List.of(batch.id()));

@@ -16,8 +16,9 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Issued coupons in PostgreSQL. Every state change is one conditional UPDATE, so two redeems of one
- * coupon cannot both succeed, and each row names the event it still owes the log.
+ * Issued coupons in PostgreSQL. New coupons are written in the event log's transaction together
+ * with their events ({@link #copy}); every later state change is one conditional UPDATE, so two
+ * redeems of one coupon cannot both succeed, and the row names the event it still owes the log.
  */
 @Repository
 class Coupons {
@@ -45,86 +46,40 @@ class Coupons {
         this.transactions = transactions;
     }
 
-    /** Stores all or nothing. */
-    void insert(List<NewCoupon> coupons) {
-        transactions.executeWithoutResult(status -> template.batchUpdate("""
-                INSERT INTO coupons (tenant_id, code, template_id, serial, stock, person_id, identifier, status, issued_at,
-                    expires_at, pending_event, action_id, device, phone_hash, payment_account)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'ISSUED', ?, ?, ?, ?, ?, ?, ?)""",
-                coupons.stream().map(c -> new Object[] {c.tenant().value(), c.code(), c.template().id(), c.serial(),
-                        c.template().totalStock(), c.person().value(), c.identifier(), Timestamp.from(c.issuedAt()),
-                        Timestamp.from(c.expiresAt()), c.event(), c.actionId(), c.device(), c.phoneHash(), c.paymentAccount()})
-                        .toList()));
+    private static final String COPY = """
+            COPY coupons (tenant_id, code, template_id, serial, stock, person_id, identifier, status, issued_at, expires_at,
+                action_id, device, phone_hash, payment_account) FROM STDIN (FORMAT binary)""";
+    /**
+     * Writes new coupons with one binary COPY on {@code connection}, in the caller's transaction
+     * (the event log's, so the rows commit with their events). A repeated code, action id or
+     * serial fails the whole COPY.
+     */
+    static void copy(java.sql.Connection connection, List<NewCoupon> coupons) throws java.sql.SQLException {
+        io.siyu.platform.BinaryCopy rows = new io.siyu.platform.BinaryCopy(coupons.size() * 180 + 32);
+        for (NewCoupon c : coupons) {
+            rows.row(14).int4(c.tenant().value()).text(c.code()).text(c.template().id()).int4(c.serial())
+                    .int4(c.template().totalStock()).uuid(c.person().value()).text(c.identifier()).text("ISSUED")
+                    .timestamp(c.issuedAt()).timestamp(c.expiresAt()).text(c.actionId()).text(c.device()).text(c.phoneHash())
+                    .text(c.paymentAccount());
+        }
+        rows.copyIn(connection, COPY);
     }
 
-    /**
-     * Stores new coupons in one statement with one row naming the events they owe (instead of a flag
-     * on each row), and deletes the owed-batch rows whose events have since been recorded — all in
-     * one transaction. All or nothing.
-     *
-     * @return the id of the owed batch written
-     */
-    long insertOwing(List<NewCoupon> coupons, List<Long> recordedBatches) {
-        return transactions.execute(status -> template.execute((org.springframework.jdbc.core.ConnectionCallback<Long>) c -> {
-            if (!recordedBatches.isEmpty()) {
-                try (java.sql.PreparedStatement delete = c.prepareStatement("DELETE FROM coupon_owed_batches WHERE id = ANY (?)")) {
-                    delete.setArray(1, c.createArrayOf("bigint", recordedBatches.toArray()));
-                    delete.executeUpdate();
+    /** Which of these codes are stored: what settles a write whose outcome was not reported. */
+    java.util.Set<String> stored(TenantId tenant, List<String> codes) {
+        return template.execute((org.springframework.jdbc.core.ConnectionCallback<java.util.Set<String>>) c -> {
+            try (java.sql.PreparedStatement select = c.prepareStatement("SELECT code FROM coupons WHERE tenant_id = ? AND code = ANY (?)")) {
+                select.setInt(1, tenant.value());
+                select.setArray(2, c.createArrayOf("text", codes.toArray()));
+                java.util.Set<String> found = new java.util.HashSet<>();
+                try (java.sql.ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
                 }
+                return found;
             }
-            int n = coupons.size();
-            Object[] tenants = new Object[n], codes = new Object[n], templates = new Object[n], serials = new Object[n],
-                    stocks = new Object[n], people = new Object[n], identifiers = new Object[n], issued = new Object[n],
-                    expires = new Object[n], actions = new Object[n], devices = new Object[n], phones = new Object[n],
-                    payments = new Object[n], events = new Object[n];
-            for (int i = 0; i < n; i++) {
-                NewCoupon k = coupons.get(i);
-                tenants[i] = k.tenant().value();
-                codes[i] = k.code();
-                templates[i] = k.template().id();
-                serials[i] = k.serial();
-                stocks[i] = k.template().totalStock();
-                people[i] = k.person().value();
-                identifiers[i] = k.identifier();
-                issued[i] = Timestamp.from(k.issuedAt());
-                expires[i] = Timestamp.from(k.expiresAt());
-                actions[i] = k.actionId();
-                devices[i] = k.device();
-                phones[i] = k.phoneHash();
-                payments[i] = k.paymentAccount();
-                events[i] = k.event();
-            }
-            try (java.sql.PreparedStatement insert = c.prepareStatement("""
-                    INSERT INTO coupons (tenant_id, code, template_id, serial, stock, person_id, identifier, status, issued_at,
-                        expires_at, action_id, device, phone_hash, payment_account)
-                    SELECT t, k, tpl, s, st, p, i, 'ISSUED', ia, ea, a, d, ph, pa
-                    FROM unnest(?::int[], ?::text[], ?::text[], ?::int[], ?::int[], ?::uuid[], ?::text[], ?::timestamptz[],
-                        ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[]) AS x(t, k, tpl, s, st, p, i, ia, ea, a, d, ph, pa)""");
-                    java.sql.PreparedStatement owed = c.prepareStatement(
-                            "INSERT INTO coupon_owed_batches (tenant_ids, codes, events) VALUES (?, ?, ?) RETURNING id")) {
-                insert.setArray(1, c.createArrayOf("int4", tenants));
-                insert.setArray(2, c.createArrayOf("text", codes));
-                insert.setArray(3, c.createArrayOf("text", templates));
-                insert.setArray(4, c.createArrayOf("int4", serials));
-                insert.setArray(5, c.createArrayOf("int4", stocks));
-                insert.setArray(6, c.createArrayOf("uuid", people));
-                insert.setArray(7, c.createArrayOf("text", identifiers));
-                insert.setArray(8, c.createArrayOf("timestamptz", issued));
-                insert.setArray(9, c.createArrayOf("timestamptz", expires));
-                insert.setArray(10, c.createArrayOf("text", actions));
-                insert.setArray(11, c.createArrayOf("text", devices));
-                insert.setArray(12, c.createArrayOf("text", phones));
-                insert.setArray(13, c.createArrayOf("text", payments));
-                insert.executeUpdate();
-                owed.setArray(1, c.createArrayOf("int4", tenants));
-                owed.setArray(2, c.createArrayOf("text", codes));
-                owed.setArray(3, c.createArrayOf("text", events));
-                try (java.sql.ResultSet id = owed.executeQuery()) {
-                    id.next();
-                    return id.getLong(1);
-                }
-            }
-        }));
+        });
     }
 
     /** Deletes owed batches whose events are recorded. */

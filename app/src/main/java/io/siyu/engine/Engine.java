@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +48,10 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private record Submission(List<Event> events, CompletableFuture<Long> ack) {}
+    private record Submission(List<Event> events, EventLog.@Nullable Attached attached, CompletableFuture<Long> ack) {}
 
     /** Put in the queue by a finished commit to wake the log writer; never acknowledged. */
-    private static final Submission WAKE = new Submission(List.of(), new CompletableFuture<>());
+    private static final Submission WAKE = new Submission(List.of(), null, new CompletableFuture<>());
 
     private final EventLog eventLog;
     private final IdentityRules rules;
@@ -210,6 +211,22 @@ public final class Engine implements AutoCloseable {
      * @throws Overloaded when the engine's queue stays full
      */
     public CompletableFuture<Long> submit(List<Event> events) {
+        return submit(events, null);
+    }
+
+    /**
+     * Submits events together with a write to other tables that commits in the same transaction as
+     * the events, or not at all ({@link EventLog.Attached}). When the group it was written with
+     * fails, the writer tries the group's other submissions again without it and then each attached
+     * write on its own, so a failing attached write fails only its own submission.
+     *
+     * @param events at least one event when {@code attached} is given
+     * @throws Overloaded when the engine's queue stays full
+     */
+    public CompletableFuture<Long> submit(List<Event> events, EventLog.@Nullable Attached attached) {
+        if (attached != null && events.isEmpty()) {
+            throw new IllegalArgumentException("an attached write needs events to go with");
+        }
         if (!running) {
             throw new IllegalStateException("the engine is not running");
         }
@@ -219,7 +236,7 @@ public final class Engine implements AutoCloseable {
             return ack;
         }
         try {
-            if (!pending.offer(new Submission(events, ack), 5, TimeUnit.SECONDS)) {
+            if (!pending.offer(new Submission(events, attached, ack), 5, TimeUnit.SECONDS)) {
                 throw new Overloaded();
             }
         } catch (InterruptedException e) {
@@ -395,7 +412,9 @@ public final class Engine implements AutoCloseable {
      * dispatch stay strictly in sequence order, and a failed commit is settled exactly as before
      * (the log's highest seq tells whether it happened). When it did not, the group COPYed behind
      * it is rolled back and failed too, and its sequence numbers are reused by nobody but the
-     * next group.
+     * next group. A group with attached writes ({@link EventLog.Attached}) that fails is
+     * {@linkplain #isolate isolated} instead, so one failing attached write fails only its own
+     * submission.
      */
     private void writeLoop() {
         java.util.concurrent.ExecutorService committer = java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -409,7 +428,7 @@ public final class Engine implements AutoCloseable {
                     Submission first = pending.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null || first == WAKE) {
                         if (inFlight != null && inFlight.committed().isDone()) {
-                            settle(inFlight);
+                            settle(inFlight, null);
                             inFlight = null;
                         }
                         continue;
@@ -437,24 +456,29 @@ public final class Engine implements AutoCloseable {
                 }
                 long seq = inFlight == null ? lastSeq : inFlight.lastSeq();
                 List<Event> numbered = new ArrayList<>(count);
+                List<EventLog.Attached> attached = new ArrayList<>(0);
                 for (Submission submission : group) {
                     for (Event event : submission.events()) {
                         numbered.add(event.withSeq(++seq));
+                    }
+                    if (submission.attached() != null) {
+                        attached.add(submission.attached());
                     }
                 }
                 EventLog.Pending written = null;
                 RuntimeException writeFailure = null;
                 try {
-                    written = eventLog.write(numbered);
+                    written = attached.isEmpty() ? eventLog.write(numbered) : eventLog.write(numbered, attached);
                 } catch (RuntimeException e) {
                     writeFailure = e; // nothing of this group was committed
                 }
-                boolean previousDurable = inFlight == null || settle(inFlight);
+                boolean previousDurable = inFlight == null || settle(inFlight, written);
                 inFlight = null;
-                if (writeFailure != null || !previousDurable) {
-                    if (written != null) {
-                        written.abort();
-                    }
+                if (writeFailure != null && previousDurable && !attached.isEmpty() && !outOfSync) {
+                    isolate(group, writeFailure); // the previous group is settled: lastSeq is where this group starts
+                    continue;
+                }
+                if (writeFailure != null || !previousDurable) { // a written group behind a failed commit was rolled back by settle
                     RuntimeException cause = writeFailure != null ? writeFailure
                             : new IllegalStateException("the previous group's commit failed; this group was rolled back");
                     log.error("Event log write failed; {} events not acknowledged", numbered.size(), cause);
@@ -474,11 +498,13 @@ public final class Engine implements AutoCloseable {
     /**
      * Waits for a group's commit; on success (or a failure after which the log holds the group)
      * advances {@link #lastSeq}, hands the events to the partitions and acknowledges the
-     * submitters in order. Otherwise fails them.
+     * submitters in order. Otherwise rolls back {@code behind} (the next group, written but not
+     * committed, numbered after this one) and fails the group, or isolates it when it carries
+     * attached writes.
      *
      * @return whether the group is durable
      */
-    private boolean settle(InFlight inFlight) {
+    private boolean settle(InFlight inFlight, EventLog.@Nullable Pending behind) {
         long seq = inFlight.lastSeq();
         List<Event> numbered = inFlight.numbered();
         try {
@@ -486,8 +512,16 @@ public final class Engine implements AutoCloseable {
         } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException failure) {
             Throwable e = failure.getCause() != null ? failure.getCause() : failure;
             if (!committedDespite(seq)) {
-                log.error("Event log write failed; {} events not acknowledged", numbered.size(), e);
-                inFlight.group().forEach(s -> s.ack().completeExceptionally(e));
+                if (behind != null) {
+                    behind.abort(); // its rows must not hold the seqs an isolated rewrite takes
+                }
+                if (!outOfSync && e instanceof RuntimeException cause
+                        && inFlight.group().stream().anyMatch(s -> s.attached() != null)) {
+                    isolate(inFlight.group(), cause);
+                } else {
+                    log.error("Event log write failed; {} events not acknowledged", numbered.size(), e);
+                    inFlight.group().forEach(s -> s.ack().completeExceptionally(e));
+                }
                 return false;
             }
             log.warn("Event log reported a failure but the commit of seq {} is durable; acknowledging", seq, e);
@@ -502,6 +536,67 @@ public final class Engine implements AutoCloseable {
             submission.ack().complete(ackSeq);
         }
         return true;
+    }
+
+    /**
+     * Numbers and writes one group in one transaction, at once (not pipelined); acknowledges its
+     * submissions and returns null once durable, or returns the failure without acknowledging anything.
+     */
+    private @Nullable RuntimeException writeNow(List<Submission> group) {
+        List<Event> numbered = new ArrayList<>(); // handed to the partitions: a new list per write
+        List<EventLog.Attached> attached = new ArrayList<>(0);
+        long seq = lastSeq;
+        for (Submission submission : group) {
+            for (Event event : submission.events()) {
+                numbered.add(event.withSeq(++seq));
+            }
+            if (submission.attached() != null) {
+                attached.add(submission.attached());
+            }
+        }
+        try {
+            eventLog.append(numbered, attached);
+        } catch (RuntimeException e) {
+            if (!committedDespite(seq)) {
+                return e;
+            }
+            log.warn("Event log reported a failure but the commit of seq {} is durable; acknowledging", seq, e);
+        }
+        lastSeq = seq;
+        appendedEvents.addAndGet(numbered.size());
+        groupCommits.incrementAndGet();
+        dispatch(numbered);
+        long ackSeq = seq - numbered.size();
+        for (Submission submission : group) {
+            ackSeq += submission.events().size();
+            submission.ack().complete(ackSeq);
+        }
+        return null;
+    }
+
+    /**
+     * After a group with attached writes failed (and the log confirmed nothing of it was
+     * committed): the plain submissions are written again together, then each one with an
+     * attached write alone, so one failing attached write fails only its own submission.
+     */
+    private void isolate(List<Submission> group, RuntimeException failed) {
+        List<Submission> plain = group.stream().filter(s -> s.attached() == null).toList();
+        if (!plain.isEmpty()) {
+            RuntimeException again = outOfSync ? failed : writeNow(plain);
+            if (again != null) {
+                log.error("Event log write failed; {} submissions not acknowledged", plain.size(), again);
+                plain.forEach(s -> s.ack().completeExceptionally(again));
+            }
+        }
+        for (Submission submission : group) {
+            if (submission.attached() != null) {
+                RuntimeException own = outOfSync ? failed : writeNow(List.of(submission));
+                if (own != null) {
+                    log.warn("A write attached to {} events failed; not acknowledged", submission.events().size(), own);
+                    submission.ack().completeExceptionally(own);
+                }
+            }
+        }
     }
 
     /**

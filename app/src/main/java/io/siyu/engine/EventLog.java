@@ -17,6 +17,28 @@ public interface EventLog {
     void append(List<Event> events);
 
     /**
+     * A write to other tables that must commit together with the events it accompanies, or not at
+     * all (coupon rows and their Coupon Claimed events: one transaction, one fsync).
+     */
+    @FunctionalInterface
+    interface Attached {
+        void write(java.sql.Connection connection) throws java.sql.SQLException;
+    }
+
+    /**
+     * Like {@link #append(List)}, with {@code attached} writes in the same transaction before the
+     * events. A log that cannot write other tables in its transaction refuses attached writes.
+     *
+     * @throws RuntimeException when nothing was written (an attached write that fails fails the whole append)
+     */
+    default void append(List<Event> events, List<Attached> attached) {
+        if (!attached.isEmpty()) {
+            throw new UnsupportedOperationException("this event log cannot write other tables in its transaction");
+        }
+        append(events);
+    }
+
+    /**
      * A group written into an open transaction, not yet committed: the log writer commits it on
      * another thread while it writes the next group. Exactly one of {@link #commit} and
      * {@link #abort} is called.
@@ -44,6 +66,27 @@ public interface EventLog {
             @Override
             public void commit() {
                 append(events);
+            }
+
+            @Override
+            public void abort() {}
+        };
+    }
+
+    /**
+     * {@link #write(List)} with attached writes in the same transaction. By default the whole
+     * {@link #append(List, List)} happens at commit, so a failing attached write fails the commit.
+     *
+     * @throws RuntimeException when the group could not be written; nothing was committed
+     */
+    default Pending write(List<Event> events, List<Attached> attached) {
+        if (attached.isEmpty()) {
+            return write(events);
+        }
+        return new Pending() {
+            @Override
+            public void commit() {
+                append(events, attached);
             }
 
             @Override

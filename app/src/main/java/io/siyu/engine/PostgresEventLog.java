@@ -53,9 +53,22 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
         write(events).commit();
     }
 
-    /** COPYs the group into an open transaction on a connection of its own, which commit or abort returns. */
+    @Override
+    public void append(List<Event> events, List<Attached> attached) {
+        write(events, attached).commit();
+    }
+
     @Override
     public Pending write(List<Event> events) {
+        return write(events, List.of());
+    }
+
+    /**
+     * Runs the attached writes and COPYs the group into an open transaction on a connection of its
+     * own, which commit or abort returns. A failing attached write fails here, before anything commits.
+     */
+    @Override
+    public Pending write(List<Event> events, List<Attached> attached) {
         CopyBuffer buffer = encode(events);
         Connection connection;
         try {
@@ -65,6 +78,9 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
         }
         try {
             connection.setAutoCommit(false);
+            for (Attached write : attached) {
+                write.write(connection);
+            }
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                     "COPY event_log (seq, tenant_id, received_at, body) FROM STDIN (FORMAT binary)");
             copy.writeToCopy(buffer.array(), 0, buffer.size());

@@ -122,25 +122,100 @@ class CouponApiTest extends ApiTest {
     @Autowired CouponTemplates couponTemplates;
 
     @Test
-    void aClaimBatchWhoseEventsNeverReachedTheLogIsRecordedOnceByTheSweeper() {
+    void aClaimBatchLeftOwingByAnEarlierVersionIsRecordedOnceByTheSweeper() {
         Brand brand = newBrand();
         template(brand, "{\"id\":\"owed\",\"name\":\"补记券\",\"kind\":\"FIXED\",\"amountFen\":500,\"totalStock\":10,"
                 + "\"perPersonLimit\":1,\"validForHours\":24}");
-        CouponTemplate template = couponTemplates.find(brand.tenant().id(), "owed").orElseThrow();
-        java.time.Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        // what a writer leaves when the log is away: the coupon stored, its owed batch not deleted, no event recorded
-        long batch = coupons.insertOwing(List.of(new Coupons.NewCoupon(brand.tenant().id(), CouponDesk.code(), template, 1,
-                PersonId.of(brand.tenant().id().value(), 424242), "user_id:owed-1", now, now.plus(Duration.ofDays(1)), "Coupon Claimed",
-                null, null, null, null)), List.of());
-        assertThat(jdbc.sql("SELECT count(*) FROM coupons WHERE tenant_id = ? AND pending_event IS NOT NULL")
-                .param(brand.tenant().id().value()).query(Integer.class).single()).isZero();
-        sweeper.sweep(clock.instant()); // too young: still its writer's
+        java.sql.Timestamp now = java.sql.Timestamp.from(clock.instant());
+        String code = CouponDesk.code();
+        int tenant = brand.tenant().id().value();
+        // what a writer of an earlier version left when the log was away: the coupon stored, its owed batch not deleted
+        jdbc.sql("""
+                INSERT INTO coupons (tenant_id, code, template_id, serial, stock, person_id, identifier, status, issued_at, expires_at)
+                VALUES (?, ?, 'owed', 1, 10, ?, 'user_id:owed-1', 'ISSUED', ?, ?)""")
+                .params(tenant, code, PersonId.of(tenant, 424242).value(), now, java.sql.Timestamp.from(now.toInstant().plus(Duration.ofDays(1))))
+                .update();
+        long batch = jdbc.sql("INSERT INTO coupon_owed_batches (tenant_ids, codes, events) VALUES (?::int[], ?::text[], ?::text[]) RETURNING id")
+                .params("{" + tenant + "}", "{" + code + "}", "{\"Coupon Claimed\"}").query(Long.class).single();
+        sweeper.sweep(clock.instant()); // too young: perhaps still its writer's
         assertThat(jdbc.sql("SELECT count(*) FROM coupon_owed_batches WHERE id = ?").param(batch).query(Integer.class).single()).isOne();
         sweeper.sweep(clock.instant().plus(Duration.ofMinutes(2)));
         awaitEvent(brand, "user_id:owed-1", "Coupon Claimed", 1);
         assertThat(jdbc.sql("SELECT count(*) FROM coupon_owed_batches WHERE id = ?").param(batch).query(Integer.class).single()).isZero();
         sweeper.sweep(clock.instant().plus(Duration.ofMinutes(3)));
         assertThat(profile(brand, "user_id:owed-1").path("stats").path("eventCounts").path("Coupon Claimed").asInt()).isOne();
+    }
+
+    @Autowired CouponEvents couponEvents;
+    @Autowired io.siyu.ingestion.Normaliser normaliser;
+
+    @Test
+    void aNewCouponsEventIsExactlyTheEventTheIntakeWouldHaveLogged() {
+        Brand brand = newBrand();
+        template(brand, "{\"id\":\"same\",\"name\":\"同一事件\",\"kind\":\"FIXED\",\"amountFen\":500,\"totalStock\":10,\"validForHours\":24}");
+        CouponTemplate template = couponTemplates.find(brand.tenant().id(), "same").orElseThrow();
+        java.time.Instant now = clock.instant();
+        long at = now.toEpochMilli();
+        for (String identifier : List.of("user_id:同一-1", "openid:wx-app:o-42", "wecom_external_userid:wm-7", "anonymous_id:a b")) {
+            Coupons.NewCoupon coupon = new Coupons.NewCoupon(brand.tenant().id(), CouponDesk.code(), template, 1,
+                    PersonId.of(brand.tenant().id().value(), 7), identifier, now, now.plus(Duration.ofDays(1)), "Coupon Claimed",
+                    null, null, null, null);
+            io.siyu.engine.Event direct = couponEvents.event(coupon, at);
+            var normalised = normaliser.normalise(brand.tenant().id(), couponEvents.message(new Coupons.Owed(brand.tenant().id(),
+                    coupon.code(), "same", identifier, "Coupon Claimed", null, null)), null, "coupon", at, null, "coupon");
+            io.siyu.engine.Event expected = ((io.siyu.ingestion.Normaliser.Outcome.Accepted) normalised).event();
+            assertThat(direct).usingRecursiveComparison().isEqualTo(expected);
+            assertThat(new String(direct.properties(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("{\"coupon_id\":\"" + coupon.code() + "\",\"template_id\":\"same\"}");
+        }
+        Coupons.NewCoupon hostile = new Coupons.NewCoupon(brand.tenant().id(), CouponDesk.code(), template, 1,
+                PersonId.of(brand.tenant().id().value(), 8), "user_id:" + "x".repeat(300), now, now.plus(Duration.ofDays(1)),
+                "Coupon Claimed", null, null, null, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> couponEvents.event(hostile, at))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quarantined");
+    }
+
+    @Test
+    void concurrentIssuesWithOneActionIdStoreOneCouponAndAllAnswerWithIt() throws Exception {
+        Brand brand = newBrand();
+        template(brand, "{\"id\":\"once\",\"name\":\"一次\",\"kind\":\"FIXED\",\"amountFen\":500,\"totalStock\":100,"
+                + "\"perPersonLimit\":50,\"validForHours\":24}");
+        PersonId person = PersonId.of(brand.tenant().id().value(), 99);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<CouponDesk.Outcome>> outcomes = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 20; i++) {
+                outcomes.add(threads.submit(() -> {
+                    start.await();
+                    return desk.issue(brand.tenant().id(), person, "user_id:once-1", "once", false, "journey:once/n1/p99",
+                            CouponDesk.Signals.NONE);
+                }));
+            }
+            // a batch of other people's claims alongside: a repeated action id must not fail them
+            List<Future<CouponDesk.Outcome>> others = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                others.add(threads.submit(() -> {
+                    start.await();
+                    return desk.issue(brand.tenant().id(), PersonId.of(brand.tenant().id().value(), 1_000 + n), "user_id:other-" + n,
+                            "once", true, null, CouponDesk.Signals.NONE);
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> codes = new java.util.HashSet<>();
+            for (Future<CouponDesk.Outcome> f : outcomes) {
+                codes.add(((CouponDesk.Outcome.Issued) f.get()).code());
+            }
+            assertThat(codes).hasSize(1);
+            for (Future<CouponDesk.Outcome> f : others) {
+                assertThat(f.get()).isInstanceOf(CouponDesk.Outcome.Issued.class);
+            }
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM coupons WHERE tenant_id = ? AND template_id = 'once'")
+                .param(brand.tenant().id().value()).query(Integer.class).single()).isEqualTo(21);
+        assertThat(desk.remaining(brand.tenant().id(), couponTemplates.find(brand.tenant().id(), "once").orElseThrow())).isEqualTo(79);
+        awaitEvent(brand, "user_id:once-1", "Coupon Issued", 1);
+        awaitEvent(brand, "user_id:other-7", "Coupon Claimed", 1);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.siyu.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.siyu.identity.Identifier;
 import io.siyu.identity.IdentifierType;
@@ -302,5 +303,91 @@ class EngineReplayTest {
                 name.startsWith("Order") ? random.nextInt(50_000) : -1, name.startsWith("Order") ? "o" + n : null,
                 List.of(random.nextBoolean() ? "母婴" : "美妆"), "app", random.nextInt(30) == 0 ? "live-stream" : null,
                 List.of(), "{}".getBytes(StandardCharsets.UTF_8), new byte[0]);
+    }
+
+    /** The real log; while {@code held}, an append waits until released, so later submissions pile up into one group. */
+    private static final class HeldLog implements EventLog {
+        final PostgresEventLog real = new PostgresEventLog(dataSource);
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        volatile boolean held;
+
+        @Override
+        public void append(List<Event> events) {
+            append(events, List.of());
+        }
+
+        @Override
+        public void append(List<Event> events, List<Attached> attached) {
+            if (held) {
+                held = false;
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            real.append(events, attached);
+        }
+
+        @Override
+        public long lastSeq() {
+            return real.lastSeq();
+        }
+
+        @Override
+        public void replay(long afterSeq, int tenant, java.util.function.Consumer<Event> sink) {
+            real.replay(afterSeq, tenant, sink);
+        }
+    }
+
+    private static EventLog.Attached row(String id) {
+        return connection -> {
+            try (var insert = connection.prepareStatement("INSERT INTO attached_rows (id) VALUES (?)")) {
+                insert.setString(1, id);
+                insert.executeUpdate();
+            }
+        };
+    }
+
+    @Test
+    void anAttachedWriteCommitsWithItsEventsAndOneThatFailsFailsOnlyItsOwnSubmission(@TempDir Path snapshots) throws Exception {
+        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+            st.execute("INSERT INTO tenants (id, slug, name) VALUES (3, 'attached', 'Attached') ON CONFLICT DO NOTHING");
+            st.execute("CREATE TABLE attached_rows (id text PRIMARY KEY)");
+        }
+        HeldLog log = new HeldLog();
+        Engine engine = new Engine(log, log.real, new SnapshotStore(snapshots), clock, Engine.Settings.defaults(),
+                EngineListener.NONE);
+        engine.start();
+        try {
+            long before = engine.lastSeq();
+            log.held = true;
+            var blocker = engine.submit(List.of(event(3, "blocker")));
+            assertThat(log.entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // these three queue behind the blocked append and are written as one group
+            var withRow = engine.submit(List.of(event(3, "with-row")), row("r-1"));
+            var withRepeatedRow = engine.submit(List.of(event(3, "with-repeated-row")), row("r-1"));
+            var plain = engine.submit(List.of(event(3, "plain")));
+            log.release.countDown();
+
+            assertThat(blocker.get()).isEqualTo(before + 1);
+            assertThat(withRepeatedRow).failsWithin(java.time.Duration.ofSeconds(10));
+            // the group failed on the repeated row; the others were written again without it, gap-free
+            assertThat(List.of(plain.get(), withRow.get())).containsExactly(before + 2, before + 3);
+            assertThat(engine.lastSeq()).isEqualTo(before + 3);
+            List<String> logged = new ArrayList<>();
+            log.real.replay(before, 3, e -> logged.add(e.messageId()));
+            assertThat(logged).containsExactly("blocker", "plain", "with-row");
+            try (var c = dataSource.getConnection(); var st = c.createStatement();
+                    var rs = st.executeQuery("SELECT count(*) FROM attached_rows WHERE id = 'r-1'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isOne();
+            }
+            assertThatThrownBy(() -> engine.submit(List.of(), row("r-2"))).isInstanceOf(IllegalArgumentException.class);
+        } finally {
+            engine.close();
+        }
     }
 }
