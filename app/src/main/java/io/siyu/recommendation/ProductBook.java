@@ -298,7 +298,7 @@ final class ProductBook implements EngineExtension.Part {
     }
 
     /** A product's score over the window ending {@code today}. */
-    int windowScore(int product, int today) {
+    private int windowScore(int product, int today) {
         long sum = 0;
         for (int d = 0; d < WINDOW_DAYS; d++) {
             int i = product * WINDOW_DAYS + d;
@@ -401,11 +401,6 @@ final class ProductBook implements EngineExtension.Part {
 
     private static int flagsOf(long entry) {
         return (int) (entry >>> 56) & 0xFF;
-    }
-
-    /** Products known to this tenant, counted or not. */
-    int products() {
-        return products.size();
     }
 
     @Override

@@ -202,6 +202,20 @@ class RecommendationApiTest extends ApiTest {
     }
 
     @Test
+    void anErasedPersonHasNoRecommendationsAndTheirProductsAreForgotten() {
+        Brand brand = newBrand();
+        track(brand, "leaving", "Product Added", "{\"product_id\":\"secret-gift\",\"category\":\"礼品\"}");
+        String id = id(brand, "leaving");
+        assertThat(products(body(get("/api/v1/profiles/" + id + "/recommendations", brand)))).containsExactly("secret-gift");
+        assertThat(ids(body(get("/api/v1/recommendations/popular", brand)).path("items"))).containsExactly("secret-gift");
+
+        assertThat(adminPost("/api/v1/privacy/people/" + id + "/erase", brand, "").statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/profiles/" + id + "/recommendations", brand).statusCode()).isEqualTo(404);
+        // the rebuild from the anonymised log holds no product of theirs, not even in the best sellers
+        assertThat(ids(body(get("/api/v1/recommendations/popular", brand)).path("items"))).doesNotContain("secret-gift");
+    }
+
+    @Test
     void aMessageTemplateNamesThePersonsRecommendationsAndTheBestSellersWithoutConsent() throws InterruptedException {
         Brand brand = newBrand();
         shop(brand);
