@@ -16,6 +16,8 @@ import io.siyu.journey.runtime.Batch;
 import io.siyu.journey.runtime.JournalSink;
 import io.siyu.journey.runtime.JourneyBook;
 import io.siyu.segment.MembershipListener;
+import io.siyu.platform.ErasureListener;
+import io.siyu.platform.TenantId;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,7 +60,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @DependsOnDatabaseInitialization
-class JourneyRuntime implements EngineListener, MembershipListener, SmartInitializingSingleton, DisposableBean {
+class JourneyRuntime implements EngineListener, MembershipListener, ErasureListener, SmartInitializingSingleton, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(JourneyRuntime.class);
     private static final int CATCH_UP_BATCH = 1_000;
@@ -336,6 +338,21 @@ class JourneyRuntime implements EngineListener, MembershipListener, SmartInitial
         engine.ask(stored.tenant(), state -> {
             JourneyBook book = books.computeIfAbsent(stored.tenant(), t -> new JourneyBook(t, now));
             book.install(stored.id(), stored.name(), status, stored.currentVersion(), versions, now);
+            return null;
+        });
+    }
+
+    /** An erased person leaves every journey at once, on the partition thread, without a journal row. */
+    @Override
+    public void erased(TenantId tenant, List<Integer> people) {
+        if (!books.containsKey(tenant.value())) {
+            return;
+        }
+        engines.getObject().ask(tenant.value(), state -> {
+            JourneyBook book = books.get(tenant.value());
+            if (book != null) {
+                people.forEach(book::forget);
+            }
             return null;
         });
     }

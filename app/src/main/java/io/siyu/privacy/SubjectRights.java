@@ -7,6 +7,7 @@ import io.siyu.engine.PostgresEventLog;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.PersonalIdentifiers;
 import io.siyu.platform.Caller;
+import io.siyu.platform.ErasureListener;
 import io.siyu.platform.FieldCipher;
 import io.siyu.platform.TenantId;
 import io.siyu.profile.ProfileDirectory;
@@ -64,6 +65,7 @@ class SubjectRights {
     record Erased(String person, int events, int shreddedKeys, Map<String, Integer> records) {}
 
     private final People people;
+    private final List<ErasureListener> erasureListeners;
     private final Engine engine;
     private final PostgresEventLog log;
     private final ProfileDirectory profiles;
@@ -77,8 +79,9 @@ class SubjectRights {
 
     SubjectRights(People people, Engine engine, PostgresEventLog log, ProfileDirectory profiles, FieldCipher cipher,
             AuditLog audit, Erasures erasures, JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json,
-            PersonalRecords records) {
+            PersonalRecords records, List<ErasureListener> erasureListeners) {
         this.records = records;
+        this.erasureListeners = erasureListeners;
         this.people = people;
         this.engine = engine;
         this.log = log;
@@ -195,6 +198,12 @@ class SubjectRights {
         } catch (Exception e) {
             throw new IllegalStateException("the log was anonymised but the tenant could not be rebuilt; restart Siyu to finish", e);
         }
+        List<Integer> indexes = new ArrayList<>();
+        indexes.add(person.id().index());
+        for (String merged : profile.mergedFrom()) {
+            indexes.add(io.siyu.identity.PersonId.parse(merged).index());
+        }
+        erasureListeners.forEach(listener -> listener.erased(tenant, indexes));
         // again after the rebuild: history writers are asynchronous and may have had the person's rows queued
         transactions.executeWithoutResult(status -> records.erase(tenant, keys, needles)
                 .forEach((table, n) -> touched.merge(table, n, Integer::sum)));

@@ -124,6 +124,33 @@ class JourneyApiTest extends JourneyTestBase {
     }
 
     @Test
+    void anErasedPersonLeavesEveryJourneyAtOnceAndIsNotActedOnAgain() {
+        Brand brand = brandWithoutQuietHours();
+        identify(brand, "er-1", "{\"name\":\"甲\"}");
+        identify(brand, "er-2", "{\"name\":\"乙\"}");
+        int id = publish(brand, API_JOURNEY.formatted("erasure", "always"));
+        assertThat(enter(brand, id, "user_id:er-1").path("result").asString()).isEqualTo("entered");
+        assertThat(enter(brand, id, "user_id:er-2").path("result").asString()).isEqualTo("entered");
+        settle(brand);
+        assertThat(JourneyFlowsTest.node(report(brand, id), "wait").path("waiting").asLong()).isEqualTo(2);
+        String erased = personId(brand, "er-1");
+        String kept = personId(brand, "er-2");
+
+        HttpResponse<String> erasure = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/api/v1/privacy/people/" + erased + "/erase")))
+                .header("Authorization", "Bearer " + ADMIN).header("X-Siyu-Tenant", brand.slug())
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(erasure.statusCode()).as(erasure.body()).isEqualTo(200);
+        assertThat(JourneyFlowsTest.node(report(brand, id), "wait").path("waiting").asLong()).as("only er-2 still waits").isEqualTo(1);
+
+        advance(brand, "P2D"); // the erased person's wait comes due and finds nobody
+        assertThat(JourneyFlowsTest.node(report(brand, id), "wait").path("waiting").asLong()).isZero();
+        assertThat(body(get("/api/v1/journeys/" + id + "/position?identifier=user_id:er-2", brand)).path("in").asBoolean()).isFalse();
+        assertThat(performedFor(brand, "message", erased)).as("only the welcome sent before the erasure").hasSize(1);
+        assertThat(performedFor(brand, "message", kept)).hasSize(1);
+        assertThat(report(brand, id).path("exited").path("end").asLong()).as("er-2 reached the end, the erased person did not").isEqualTo(1);
+    }
+
+    @Test
     void apiEntryFollowsLifecycleEntryRulesAndVersions() {
         Brand brand = brandWithoutQuietHours();
         identify(brand, "a1", "{\"name\":\"阿花\"}");

@@ -220,6 +220,27 @@ public final class JourneyBook {
         }
     }
 
+    /**
+     * Forgets a person erased on request: their enrollments (a due wait of theirs then finds
+     * nothing and does nothing) and their entry history. Nothing is journaled: their journal rows
+     * are erased with the rest of their records.
+     *
+     * @return the journeys the person was in
+     */
+    public int forget(int person) {
+        int forgotten = 0;
+        for (Journey journey : journeys.values()) {
+            long key = Enrollment.key(journey.id, person);
+            Enrollment e = active.remove(key);
+            if (e != null) {
+                e.deadline = -1;
+                forgotten++;
+            }
+            history.remove(key);
+        }
+        return forgotten;
+    }
+
     /** Enters a person through the API (or another journey). */
     public Entered enter(int journeyId, int person, long now, Map<String, String> vars, PersonLens lens, JournalSink sink) {
         Journey journey = journeys.get(journeyId);
