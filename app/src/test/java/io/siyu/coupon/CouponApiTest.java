@@ -118,7 +118,6 @@ class CouponApiTest extends ApiTest {
         assertThat(body(get("/api/v1/coupons?identifier=user_id:c-1", brand)).get(0).path("status").asString()).isEqualTo("REDEEMED");
     }
 
-    @Autowired Coupons coupons;
     @Autowired CouponTemplates couponTemplates;
 
     @Test
