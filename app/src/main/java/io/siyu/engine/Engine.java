@@ -455,6 +455,9 @@ public final class Engine implements AutoCloseable {
                     if (written != null) {
                         written.abort();
                     }
+                    if (writeFailure != null && previousDurable) {
+                        noteWritesByOthers(); // e.g. the seq was taken: catch up before numbering again
+                    }
                     RuntimeException cause = writeFailure != null ? writeFailure
                             : new IllegalStateException("the previous group's commit failed; this group was rolled back");
                     log.error("Event log write failed; {} events not acknowledged", numbered.size(), cause);
@@ -520,6 +523,18 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException unreachable) {
             outOfSync = true;
             return false;
+        }
+    }
+
+    /**
+     * After a write that certainly did not commit: if the log holds more than this engine wrote
+     * (another writer took the numbers), the next group first catches up with it.
+     */
+    private void noteWritesByOthers() {
+        try {
+            outOfSync = eventLog.lastSeq() != lastSeq;
+        } catch (RuntimeException unreachable) {
+            outOfSync = true;
         }
     }
 
