@@ -474,9 +474,12 @@ public final class Engine implements AutoCloseable {
                 }
                 boolean previousDurable = inFlight == null || settle(inFlight, written);
                 inFlight = null;
-                if (writeFailure != null && previousDurable && !attached.isEmpty() && !outOfSync) {
-                    isolate(group, writeFailure); // the previous group is settled: lastSeq is where this group starts
-                    continue;
+                if (writeFailure != null && previousDurable) {
+                    noteWritesByOthers(); // e.g. the seq was taken: catch up before numbering again
+                    if (!attached.isEmpty() && !outOfSync) {
+                        isolate(group, writeFailure); // the previous group is settled: lastSeq is where this group starts
+                        continue;
+                    }
                 }
                 if (writeFailure != null || !previousDurable) { // a written group behind a failed commit was rolled back by settle
                     RuntimeException cause = writeFailure != null ? writeFailure
@@ -615,6 +618,18 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException unreachable) {
             outOfSync = true;
             return false;
+        }
+    }
+
+    /**
+     * After a write that certainly did not commit: if the log holds more than this engine wrote
+     * (another writer took the numbers), the next group first catches up with it.
+     */
+    private void noteWritesByOthers() {
+        try {
+            outOfSync = eventLog.lastSeq() != lastSeq;
+        } catch (RuntimeException unreachable) {
+            outOfSync = true;
         }
     }
 

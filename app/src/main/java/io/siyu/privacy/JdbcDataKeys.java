@@ -45,8 +45,8 @@ class JdbcDataKeys implements DataKeyStore {
      */
     @Override
     public List<Wrapped> putAllIfAbsent(TenantId tenant, List<Wrapped> keys) {
-        if (keys.size() <= 1) {
-            return keys.isEmpty() ? List.of() : List.of(putIfAbsent(tenant, keys.getFirst()));
+        if (keys.isEmpty()) {
+            return List.of();
         }
         String[] subjects = new String[keys.size()];
         Integer[] versions = new Integer[keys.size()];

@@ -95,8 +95,18 @@ class ReferralBookReplayTest {
             for (Engine engine : List.of(fromSnapshot, fromLog)) {
                 int touches = engine.ask(TENANT, state -> state.part(ReferralExtension.ID, ReferralBook.class).touches());
                 assertThat(touches).isEqualTo(3); // friend-1 (anon-1 merged in), old, anon-2; anon-3 sent no valid code
-                engine.submit(List.of(track(List.of(user("friend-2"), anon("anon-2")), ReferralBook.FOLLOWED, "{}", 30_000))).join();
-                assertThat(pending(engine)).last().isEqualTo("BBBBBBBBBB new via Official Account Followed");
+            }
+            // one engine writes the log at a time: two engines numbering the same log would take the same seq
+            fromLog.close();
+            fromSnapshot.submit(List.of(track(List.of(user("friend-2"), anon("anon-2")), ReferralBook.FOLLOWED, "{}", 30_000))).join();
+            assertThat(pending(fromSnapshot)).last().isEqualTo("BBBBBBBBBB new via Official Account Followed");
+            fromSnapshot.close();
+            Engine again = engine(log, empty);
+            again.start();
+            try {
+                assertThat(pending(again)).last().isEqualTo("BBBBBBBBBB new via Official Account Followed");
+            } finally {
+                again.close();
             }
         } finally {
             fromSnapshot.close();
