@@ -1,7 +1,9 @@
 package io.siyu.coupon;
 
 import io.siyu.identity.Identifier;
+import io.siyu.identity.PersonalIdentifiers;
 import io.siyu.identity.PersonId;
+import io.siyu.platform.FieldCipher;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.InvalidInput.Violation;
 import io.siyu.platform.NotFound;
@@ -51,11 +53,18 @@ class CouponController {
     private final CouponTemplates templates;
     private final CouponDesk desk;
     private final ProfileDirectory profiles;
+    private final PersonalIdentifiers personal;
 
-    CouponController(CouponTemplates templates, CouponDesk desk, ProfileDirectory profiles) {
+    CouponController(CouponTemplates templates, CouponDesk desk, ProfileDirectory profiles, FieldCipher cipher) {
         this.templates = templates;
         this.desk = desk;
         this.profiles = profiles;
+        this.personal = new PersonalIdentifiers(cipher);
+    }
+
+    /** How a coupon row names its holder: an e-mail address only as its blind index, never in clear. */
+    private String stored(TenantId tenant, Identifier identifier) {
+        return personal.forLookup(tenant, identifier).toString();
     }
 
     @PostMapping("/coupon-templates")
@@ -106,7 +115,7 @@ class CouponController {
             if (person.isEmpty()) {
                 result.put("refused", "person:unknown");
             } else {
-                switch (desk.issue(tenant, PersonId.parse(person.get().id()), identifier.toString(), id, false, null, CouponDesk.Signals.NONE)) {
+                switch (desk.issue(tenant, PersonId.parse(person.get().id()), stored(tenant, identifier), id, false, null, CouponDesk.Signals.NONE)) {
                     case CouponDesk.Outcome.Issued i -> {
                         result.put("code", i.code());
                         issued++;
@@ -128,7 +137,7 @@ class CouponController {
         limit("device", claim.device(), 128);
         limit("phone", claim.phone(), 32);
         limit("paymentAccount", claim.paymentAccount(), 128);
-        return switch (desk.issue(tenant, person, identifier.toString(), id, true, null,
+        return switch (desk.issue(tenant, person, stored(tenant, identifier), id, true, null,
                 new CouponDesk.Signals(claim.device(), claim.phone(), claim.paymentAccount()))) {
             case CouponDesk.Outcome.Issued i -> Map.of("code", i.code(), "expiresAt", i.expiresAt().toString());
             case CouponDesk.Outcome.Refused r -> throw new InvalidInput("template", "claim", refusal(r.reason()));

@@ -47,8 +47,9 @@ class CouponEvents {
     /**
      * The event a new coupon owes (Coupon Claimed or Coupon Issued), exactly as the intake would
      * normalise its message, for the log writer to record in the transaction that stores the
-     * coupon. Plain identifiers are built directly (no JSON message, no parse); phones and e-mail
-     * addresses go through the normaliser, which hashes and seals them.
+     * coupon. Plain identifiers (and an e-mail address's blind index, as coupon rows keep it) are
+     * built directly (no JSON message, no parse); phones and e-mail addresses in clear go through the
+     * normaliser, which hashes and seals them.
      *
      * @throws IllegalArgumentException when the message would be quarantined
      */
@@ -58,7 +59,8 @@ class CouponEvents {
         int colon = coupon.identifier().indexOf(':');
         @Nullable IdentifierType type = colon <= 0 ? null : IdentifierType.fromKey(coupon.identifier().substring(0, colon)).orElse(null);
         String value = coupon.identifier().substring(colon + 1);
-        if (type != null && type != IdentifierType.PHONE_HASH && type != IdentifierType.EMAIL && !value.isBlank()
+        boolean clearEmail = type == IdentifierType.EMAIL && value.indexOf('@') >= 0; // an address to hash; else its blind index
+        if (type != null && type != IdentifierType.PHONE_HASH && !clearEmail && !value.isBlank()
                 && value.length() <= MAX_ID_LENGTH) {
             ObjectNode properties = json.createObjectNode().put("coupon_id", coupon.code()).put("template_id", coupon.template().id());
             return new Event(coupon.tenant().value(), 0, EventKind.TRACK, coupon.event(), receivedAt, receivedAt, messageId(owed),

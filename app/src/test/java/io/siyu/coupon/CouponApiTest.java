@@ -85,6 +85,26 @@ class CouponApiTest extends ApiTest {
     }
 
     @Test
+    void aClaimByEMailAddressKeepsOnlyTheAddressesBlindIndexOnTheCoupon() {
+        Brand brand = newBrand();
+        assertThat(post("/v1/identify", brand.writeKey(), "{\"userId\":\"mail-1\",\"traits\":{\"email\":\"Li.Lei@Example.cn\"}}")
+                .statusCode()).isEqualTo(200);
+        template(brand, "{\"id\":\"mail\",\"name\":\"邮件券\",\"kind\":\"FIXED\",\"amountFen\":500,\"totalStock\":10,"
+                + "\"perPersonLimit\":1,\"validForHours\":24}");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (get("/api/v1/profiles?identifier=user_id:mail-1", brand).statusCode() != 200) {
+            assertThat(System.nanoTime()).as("the profile never appeared").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        var claimed = adminPost("/api/v1/coupon-templates/mail/claim", brand, "{\"identifier\":\"email:li.lei@example.cn\"}");
+        assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(200);
+        String stored = jdbc.sql("SELECT identifier FROM coupons WHERE tenant_id = ? AND code = ?")
+                .params(brand.tenant().id().value(), body(claimed).path("code").asString()).query(String.class).single();
+        assertThat(stored).startsWith("email:").doesNotContain("@").doesNotContainIgnoringCase("li.lei");
+        assertThat(body(get("/api/v1/coupons?identifier=email:li.lei@example.cn", brand)).size()).isEqualTo(1);
+    }
+
+    @Test
     void claimsRedeemsOnceAgainstAnOrderAndEachStepIsAnEvent() {
         Brand brand = newBrand();
         post("/v1/identify", brand.writeKey(), "{\"userId\":\"c-1\"}");
