@@ -35,7 +35,16 @@ public final class Engine implements AutoCloseable {
     private static final int REPLAY_BATCH = 1_024;
 
     /** Tuning. */
-    public record Settings(int partitions, int maxGroupCommit, int snapshotEvery, int queueCapacity) {
+    public record Settings(int partitions, int maxGroupCommit, int snapshotEvery, int queueCapacity, boolean pipelinedLogWriter) {
+        /**
+         * With the pipelined log writer off unless {@code -Dsiyu.engine.pipelined-log-writer=true}:
+         * on the shared machine it has not yet shown a gain (smaller groups), so it stays opt-in
+         * until a quiet-machine comparison (docs/benchmarks.md, session 4).
+         */
+        public Settings(int partitions, int maxGroupCommit, int snapshotEvery, int queueCapacity) {
+            this(partitions, maxGroupCommit, snapshotEvery, queueCapacity, Boolean.getBoolean("siyu.engine.pipelined-log-writer"));
+        }
+
         public static Settings defaults() {
             return new Settings(1, 2_000, 50_000, 8_192);
         }
@@ -492,6 +501,10 @@ public final class Engine implements AutoCloseable {
                 CompletableFuture<Void> committed = CompletableFuture.runAsync(toCommit::commit, committer);
                 committed.whenComplete((ignored, failure) -> pending.offer(WAKE)); // a full queue wakes the writer anyway
                 inFlight = new InFlight(group, numbered, seq, committed);
+                if (!settings.pipelinedLogWriter()) {
+                    settle(inFlight); // one group at a time, as before the pipeline (for comparisons)
+                    inFlight = null;
+                }
             }
         } finally {
             committer.shutdown();

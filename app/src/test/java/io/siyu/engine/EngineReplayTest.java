@@ -213,8 +213,8 @@ class EngineReplayTest {
             st.execute("INSERT INTO tenants (id, slug, name) VALUES (2, 'faulty', 'Faulty') ON CONFLICT DO NOTHING");
         }
         GatedLog log = new GatedLog();
-        Engine engine = new Engine(log, log.real, new SnapshotStore(snapshots), clock, Engine.Settings.defaults(),
-                EngineListener.NONE);
+        Engine.Settings pipelined = new Engine.Settings(1, 2_000, 50_000, 8_192, true);
+        Engine engine = new Engine(log, log.real, new SnapshotStore(snapshots), clock, pipelined, EngineListener.NONE);
         engine.start();
         try {
             long before = engine.lastSeq();
