@@ -502,7 +502,7 @@ public final class Engine implements AutoCloseable {
                 committed.whenComplete((ignored, failure) -> pending.offer(WAKE)); // a full queue wakes the writer anyway
                 inFlight = new InFlight(group, numbered, seq, committed);
                 if (!settings.pipelinedLogWriter()) {
-                    settle(inFlight); // one group at a time, as before the pipeline (for comparisons)
+                    settle(inFlight, null); // one group at a time, as before the pipeline (for comparisons)
                     inFlight = null;
                 }
             }
