@@ -25,7 +25,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code stock} were issued. Then the peer: {@code UPDATE … SET stock = stock - 1 WHERE stock > 0}
  * plus the coupon INSERT in one transaction per claim, on the same PostgreSQL, 16 connections.
  *
- * <p>{@code java -cp … io.siyu.coupon.ClaimBench [stock=200000] [runs=3] [claimers=256] [peerClaims=20000]}
+ * <p>{@code java [-Dwarmup=20000] -cp … io.siyu.coupon.ClaimBench [stock=200000] [runs=3] [claimers=256] [peerClaims=20000]}
+ * ({@code warmup}: the stock of a template claimed before the runs, twice over)
  */
 public final class ClaimBench {
 
@@ -39,7 +40,7 @@ public final class ClaimBench {
             Tenant tenant = app.getBean(Tenants.class).create("bench-claims-" + System.currentTimeMillis(), "压测品牌");
             CouponDesk desk = app.getBean(CouponDesk.class);
             JdbcClient jdbc = app.getBean(JdbcClient.class);
-            claims(desk, jdbc, tenant, "warmup", 20_000, claimers);
+            claims(desk, jdbc, tenant, "warmup", Integer.getInteger("warmup", 20_000), claimers);
             double[] rates = new double[runs];
             double[] cpu = new double[runs];
             for (int run = 0; run < runs; run++) {
