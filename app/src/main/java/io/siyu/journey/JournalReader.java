@@ -61,24 +61,16 @@ final class JournalReader {
                     int tenant = CopyBinary.int4(row);
                     row.getInt();
                     char kind = (char) row.get();
-                    int journey = CopyBinary.int4(row);
-                    int version = CopyBinary.int4(row);
-                    int person = CopyBinary.int4(row);
-                    int entry = CopyBinary.int4(row);
-                    int step = CopyBinary.int4(row);
-                    String node = CopyBinary.text(row);
-                    long at = CopyBinary.int8(row);
-                    long deadline = CopyBinary.int8(row);
-                    String vars = CopyBinary.jsonb(row);
+                    Step r = Step.read(row);
                     JourneyBook book = covered.containsKey(tenant) ? books.get(tenant) : null;
                     if (book == null) {
                         return;
                     }
                     switch (kind) {
-                        case ENROLLED -> book.restoreEnrollment(journey, version, person, entry, at, node == null ? "" : node, step,
-                                deadline, vars(json, vars));
-                        case LEFT -> book.restoreHistory(journey, person, entry, at);
-                        case SCHEDULED -> book.restoreScheduled(journey, at);
+                        case ENROLLED -> book.restoreEnrollment(r.journey, r.version, r.person, r.entry, r.at, r.node, r.step,
+                                r.deadline, vars(json, r.vars));
+                        case LEFT -> book.restoreHistory(r.journey, r.person, r.entry, r.at);
+                        case SCHEDULED -> book.restoreScheduled(r.journey, r.at);
                         default -> throw new IllegalStateException("journey snapshot: unknown row kind " + kind);
                     }
                 });
@@ -97,18 +89,26 @@ final class JournalReader {
                     return;
                 }
                 JournalSink.Kind kind = kind(CopyBinary.text(row));
-                int journey = CopyBinary.int4(row);
-                int version = CopyBinary.int4(row);
-                int person = CopyBinary.int4(row);
-                int entry = CopyBinary.int4(row);
-                int step = CopyBinary.int4(row);
-                String node = CopyBinary.text(row);
-                long at = CopyBinary.int8(row);
-                long deadline = CopyBinary.int8(row);
-                String vars = CopyBinary.jsonb(row);
-                book.restore(kind, journey, version, person, entry, step, node == null ? "" : node, at, deadline, vars(json, vars));
+                Step r = Step.read(row);
+                book.restore(kind, r.journey, r.version, r.person, r.entry, r.step, r.node, r.at, r.deadline, vars(json, r.vars));
             });
             return new Restored(snapshotRows, journalRows, from);
+        }
+    }
+
+    /** The columns a journal row and a snapshot row share, in the order both COPYs list them. */
+    private record Step(int journey, int version, int person, int entry, int step, String node, long at, long deadline,
+            @Nullable String vars) {
+
+        static Step read(ByteBuffer row) {
+            int journey = CopyBinary.int4(row);
+            int version = CopyBinary.int4(row);
+            int person = CopyBinary.int4(row);
+            int entry = CopyBinary.int4(row);
+            int step = CopyBinary.int4(row);
+            String node = CopyBinary.text(row);
+            return new Step(journey, version, person, entry, step, node == null ? "" : node, CopyBinary.int8(row),
+                    CopyBinary.int8(row), CopyBinary.jsonb(row));
         }
     }
 

@@ -7,7 +7,7 @@ import io.siyu.identity.Identifier;
 import io.siyu.identity.IdentifierType;
 import io.siyu.profile.ProfileView;
 import io.siyu.profile.Traits;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.siyu.support.MigratedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,11 +16,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,28 +28,13 @@ class EngineReplayTest {
 
     private static final int TENANT = 1;
     private static final Clock clock = Clock.fixed(Instant.parse("2026-11-25T02:00:00Z"), ZoneOffset.UTC);
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-
-    @BeforeAll
-    static void database() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-            s.execute("INSERT INTO tenants (id, slug, name) VALUES (1, 'replay', 'Replay')");
-        }
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final MigratedPostgres db = new MigratedPostgres(1, "replay");
 
     @Test
     void snapshotPlusTailAndFullReplayBothRebuildTheLiveState(@TempDir Path snapshots, @TempDir Path empty) {
-        long logged = new PostgresEventLog(dataSource).lastSeq();
-        PostgresEventLog log = new PostgresEventLog(dataSource);
+        long logged = new PostgresEventLog(db.dataSource()).lastSeq();
+        PostgresEventLog log = new PostgresEventLog(db.dataSource());
         Engine live = new Engine(log, log, new SnapshotStore(snapshots), clock,
                 new Engine.Settings(1, 500, 700, 1024), EngineListener.NONE);
         live.start();
@@ -87,7 +69,7 @@ class EngineReplayTest {
 
     /** The real log, with faults injected around it. */
     private static final class FaultyLog implements EventLog {
-        final PostgresEventLog real = new PostgresEventLog(dataSource);
+        final PostgresEventLog real = new PostgresEventLog(db.dataSource());
         volatile boolean failBeforeWrite;
         volatile boolean failAfterCommit;
         volatile boolean lastSeqUnreachable;
@@ -119,7 +101,7 @@ class EngineReplayTest {
 
     @Test
     void writeFailuresNeitherLoseAcknowledgedEventsNorReuseSequenceNumbers(@TempDir Path snapshots) throws Exception {
-        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
             st.execute("INSERT INTO tenants (id, slug, name) VALUES (2, 'faulty', 'Faulty') ON CONFLICT DO NOTHING");
         }
         FaultyLog log = new FaultyLog();
@@ -155,7 +137,7 @@ class EngineReplayTest {
 
     /** The real log, whose commits wait for the test and can be made to fail before committing. */
     private static final class GatedLog implements EventLog {
-        final PostgresEventLog real = new PostgresEventLog(dataSource);
+        final PostgresEventLog real = new PostgresEventLog(db.dataSource());
         final java.util.concurrent.BlockingQueue<String> calls = new java.util.concurrent.LinkedBlockingQueue<>();
         final java.util.concurrent.Semaphore commits = new java.util.concurrent.Semaphore(0);
         volatile boolean failNextCommit;
@@ -209,7 +191,7 @@ class EngineReplayTest {
 
     @Test
     void theNextGroupIsWrittenWhileTheLastCommitsAndAcknowledgementsStayInOrder(@TempDir Path snapshots) throws Exception {
-        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
             st.execute("INSERT INTO tenants (id, slug, name) VALUES (2, 'faulty', 'Faulty') ON CONFLICT DO NOTHING");
         }
         GatedLog log = new GatedLog();
@@ -307,7 +289,7 @@ class EngineReplayTest {
 
     /** The real log; while {@code held}, an append (at commit) waits until released, so later submissions pile up behind it. */
     private static final class HeldLog implements EventLog {
-        final PostgresEventLog real = new PostgresEventLog(dataSource);
+        final PostgresEventLog real = new PostgresEventLog(db.dataSource());
         final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         volatile boolean held;
@@ -353,7 +335,7 @@ class EngineReplayTest {
 
     @Test
     void anAttachedWriteCommitsWithItsEventsAndOneThatFailsFailsOnlyItsOwnSubmission(@TempDir Path snapshots) throws Exception {
-        try (var c = dataSource.getConnection(); var st = c.createStatement()) {
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
             st.execute("INSERT INTO tenants (id, slug, name) VALUES (3, 'attached', 'Attached') ON CONFLICT DO NOTHING");
             st.execute("CREATE TABLE attached_rows (id text PRIMARY KEY)");
         }
@@ -382,7 +364,7 @@ class EngineReplayTest {
             log.real.replay(before, 3, e -> logged.add(e.messageId()));
             assertThat(logged).hasSize(3).first().isEqualTo("blocker");
             assertThat(logged).containsExactlyInAnyOrder("blocker", "plain", "with-row");
-            try (var c = dataSource.getConnection(); var st = c.createStatement();
+            try (var c = db.dataSource().getConnection(); var st = c.createStatement();
                     var rs = st.executeQuery("SELECT count(*) FROM attached_rows WHERE id = 'r-1'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isOne();

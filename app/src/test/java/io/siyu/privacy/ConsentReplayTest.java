@@ -13,7 +13,7 @@ import io.siyu.engine.SnapshotStore;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.IdentifierType;
 import io.siyu.profile.Traits;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.siyu.support.MigratedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,11 +21,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Consent is engine state: a restart from a snapshot and a replay of the whole log both give it back. */
@@ -33,27 +30,12 @@ class ConsentReplayTest {
 
     private static final int TENANT = 1;
     private static final Clock clock = Clock.fixed(Instant.parse("2026-11-25T02:00:00Z"), ZoneOffset.UTC);
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-
-    @BeforeAll
-    static void database() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-            s.execute("INSERT INTO tenants (id, slug, name) VALUES (1, 'consent', 'Consent')");
-        }
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final MigratedPostgres db = new MigratedPostgres(1, "consent");
 
     @Test
     void consentSurvivesSnapshotAndReplayAndMergesKeepTheStricterAnswer(@TempDir Path snapshots, @TempDir Path empty) {
-        PostgresEventLog log = new PostgresEventLog(dataSource);
+        PostgresEventLog log = new PostgresEventLog(db.dataSource());
         Engine live = engine(log, snapshots, 50);
         live.start();
         List<Event> events = new ArrayList<>();

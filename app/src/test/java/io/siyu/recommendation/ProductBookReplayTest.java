@@ -11,7 +11,7 @@ import io.siyu.engine.SnapshotStore;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.IdentifierType;
 import io.siyu.profile.Traits;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.siyu.support.MigratedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,11 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,27 +37,12 @@ class ProductBookReplayTest {
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 24 * HOUR;
     private static final Pattern CATEGORY = Pattern.compile("\"category\":\"([^\"]+)\"");
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-
-    @BeforeAll
-    static void database() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-            s.execute("INSERT INTO tenants (id, slug, name) VALUES (1, 'products', 'Products')");
-        }
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final MigratedPostgres db = new MigratedPostgres(1, "products");
 
     @Test
     void popularityAndInterestSurviveSnapshotAndReplay(@TempDir Path snapshots, @TempDir Path empty) {
-        PostgresEventLog log = new PostgresEventLog(dataSource);
+        PostgresEventLog log = new PostgresEventLog(db.dataSource());
         Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
         Engine live = engine(log, snapshots, 40, clock);
         live.start();

@@ -11,7 +11,7 @@ import io.siyu.engine.SnapshotStore;
 import io.siyu.identity.Identifier;
 import io.siyu.identity.IdentifierType;
 import io.siyu.profile.Traits;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.siyu.support.MigratedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,11 +19,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,27 +35,12 @@ class ReferralBookReplayTest {
     private static final String CODE_A = "AAAAAAAAAA";
     private static final String CODE_B = "BBBBBBBBBB";
     private static final Clock clock = Clock.fixed(Instant.parse("2026-11-25T02:00:00Z"), ZoneOffset.UTC);
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-
-    @BeforeAll
-    static void database() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-            s.execute("INSERT INTO tenants (id, slug, name) VALUES (1, 'referral', 'Referral')");
-        }
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final MigratedPostgres db = new MigratedPostgres(1, "referral");
 
     @Test
     void touchesAndPendingConversionsSurviveSnapshotAndReplay(@TempDir Path snapshots, @TempDir Path empty) {
-        PostgresEventLog log = new PostgresEventLog(dataSource);
+        PostgresEventLog log = new PostgresEventLog(db.dataSource());
         Engine live = engine(log, snapshots);
         live.start();
         List<Event> events = new ArrayList<>();
