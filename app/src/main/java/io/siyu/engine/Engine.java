@@ -542,16 +542,21 @@ public final class Engine implements AutoCloseable {
             }
             log.warn("Event log reported a failure but the commit of seq {} is durable; acknowledging", seq, e);
         }
+        acknowledge(inFlight.group(), numbered, seq);
+        return true;
+    }
+
+    /** A durable group up to {@code seq}: the writer moves on, the partitions apply it, the submitters hear in order. */
+    private void acknowledge(List<Submission> group, List<Event> numbered, long seq) {
         lastSeq = seq;
         appendedEvents.addAndGet(numbered.size());
         groupCommits.incrementAndGet();
         dispatch(numbered);
         long ackSeq = seq - numbered.size();
-        for (Submission submission : inFlight.group()) {
+        for (Submission submission : group) {
             ackSeq += submission.events().size();
             submission.ack().complete(ackSeq);
         }
-        return true;
     }
 
     /**
@@ -578,15 +583,7 @@ public final class Engine implements AutoCloseable {
             }
             log.warn("Event log reported a failure but the commit of seq {} is durable; acknowledging", seq, e);
         }
-        lastSeq = seq;
-        appendedEvents.addAndGet(numbered.size());
-        groupCommits.incrementAndGet();
-        dispatch(numbered);
-        long ackSeq = seq - numbered.size();
-        for (Submission submission : group) {
-            ackSeq += submission.events().size();
-            submission.ack().complete(ackSeq);
-        }
+        acknowledge(group, numbered, seq);
         return null;
     }
 
