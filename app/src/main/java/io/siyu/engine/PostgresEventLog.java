@@ -208,8 +208,13 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
 
     /** Sequence numbers per range of a parallel replay. */
     static final int REPLAY_CHUNK = 100_000;
-    /** Connections a parallel replay reads over. */
-    static final int REPLAY_READERS = 2;
+    /**
+     * Connections a replay reads over ({@code -Dsiyu.engine.replay-readers}). One by default: on two
+     * cores a second reader and its PostgreSQL backend compete with the apply thread, and replay
+     * measured 122,720 events/s with two against 232,316 with one (docs/benchmarks.md, session 4).
+     * More cores than two are what the parallel ranges are for.
+     */
+    static final int REPLAY_READERS = Integer.getInteger("siyu.engine.replay-readers", 1);
     private static final int HANDOVER = 1_024;
     private static final List<Event> END_OF_RANGE = List.of();
 
