@@ -70,6 +70,10 @@ final class JournalWriter implements AutoCloseable {
     private final JsonMapper json;
     private final Runnable committed;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(16_384);
+    /** Encoded groups and snapshots, in order, from the encoding thread to the writing one: one may wait while one is written. */
+    private final BlockingQueue<Object> encoded = new ArrayBlockingQueue<>(1);
+    private static final Object END = new Object();
+    private final Thread encoder;
     private final Thread thread;
     private final ExecutorService snapshots = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("siyu-journey-snapshot").daemon(true).factory());
@@ -82,7 +86,8 @@ final class JournalWriter implements AutoCloseable {
         this.dataSource = dataSource;
         this.json = json;
         this.committed = committed;
-        this.thread = Thread.ofPlatform().name("siyu-journey-journal").daemon(true).start(this::run);
+        this.encoder = Thread.ofPlatform().name("siyu-journey-encode").daemon(true).start(this::encodeGroups);
+        this.thread = Thread.ofPlatform().name("siyu-journey-journal").daemon(true).start(this::writeGroups);
     }
 
     /** Queues a batch (in parts when long); blocks when the journal is far behind (back-pressure on the partition). */
@@ -175,18 +180,23 @@ final class JournalWriter implements AutoCloseable {
         return actions;
     }
 
-    private void run() {
-        List<Batch> group = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            try {
+    /**
+     * The first stage: gathers queued batches into groups of up to {@value #PART_ROWS} rows and
+     * encodes each (COPY rows, JSON, counts) while the group before it is being written and
+     * committed, so the encoding and PostgreSQL's work overlap instead of taking turns.
+     */
+    private void encodeGroups() {
+        try {
+            while (running || !queue.isEmpty()) {
                 Object first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                if (first instanceof Snapshot snapshot) {
-                    place(snapshot);
+                if (first instanceof Snapshot) {
+                    encoded.put(first);
                     continue;
                 }
+                List<Batch> group = new ArrayList<>();
                 Batch batch = (Batch) first;
                 group.add(batch);
                 int rows = batch.steps.size() + batch.actions.size();
@@ -195,18 +205,29 @@ final class JournalWriter implements AutoCloseable {
                     group.add(next);
                     rows += next.steps.size() + next.actions.size();
                 }
-                writeUntilDurable(group);
-                group.forEach(b -> b.done.complete(null));
-                committed.run();
-            } catch (InterruptedException e) {
-                if (!running) {
+                encoded.put(encode(group));
+            }
+            encoded.put(END);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The second stage: writes each encoded group until it is durable, then tells its batches and the outbox. */
+    private void writeGroups() {
+        try {
+            for (Object next = encoded.take(); next != END; next = encoded.take()) {
+                if (next instanceof Snapshot snapshot) {
+                    place(snapshot);
                     continue;
                 }
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                group.clear();
+                Group group = (Group) next;
+                writeUntilDurable(group);
+                group.batches.forEach(b -> b.done.complete(null));
+                committed.run();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -265,13 +286,13 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
-    private void writeUntilDurable(List<Batch> group) throws InterruptedException {
+    private void writeUntilDurable(Group group) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
                 write(group);
                 return;
             } catch (SQLException | IOException | RuntimeException e) {
-                log.error("Journey journal write failed (attempt {}); retrying the same {} batches", attempt, group.size(), e);
+                log.error("Journey journal write failed (attempt {}); retrying the same {} batches", attempt, group.batches.size(), e);
                 Thread.sleep(Math.min(5_000, 100L * attempt));
             }
         }
@@ -281,9 +302,20 @@ final class JournalWriter implements AutoCloseable {
         return a.tenant() == b.tenant() && a.journey() == b.journey() && a.person() == b.person() && a.entry() == b.entry();
     }
 
-    private void write(List<Batch> group) throws SQLException, IOException {
+    /** A group of batches ready to write: its COPY rows, outbox rows, counts and receipts, encoded once (a retry sends the same). */
+    private record Group(List<Batch> batches, CopyBinary.Writer journal, List<Batch.Action> outbox,
+            CopyBinary.@Nullable Writer outboxRows, String @Nullable [] parameters, String @Nullable [] contexts,
+            Map<Count, long[]> counts, List<Batch.Receipt> receipts, long cursor, int steps) {
+
+        boolean isEmpty() {
+            return journal.rows() == 0 && outbox.isEmpty() && counts.isEmpty() && receipts.isEmpty() && cursor <= 0;
+        }
+    }
+
+    private Group encode(List<Batch> group) {
         long cursor = -1;
         int rowsHint = 0;
+        int stepCount = 0;
         for (Batch batch : group) {
             rowsHint += batch.steps.size();
         }
@@ -293,6 +325,7 @@ final class JournalWriter implements AutoCloseable {
         Map<Count, long[]> counts = new HashMap<>();
         for (Batch batch : group) {
             cursor = Math.max(cursor, batch.eventSeq);
+            stepCount += batch.steps.size();
             List<Batch.Step> list = batch.steps;
             int folded = -1;
             for (int i = 0; i < list.size(); i++) {
@@ -322,29 +355,53 @@ final class JournalWriter implements AutoCloseable {
             outbox.addAll(batch.actions);
             receipts.addAll(batch.receipts);
         }
-        long journaled = journal.rows();
-        if (journaled == 0 && outbox.isEmpty() && counts.isEmpty() && receipts.isEmpty() && cursor <= 0) {
+        CopyBinary.@Nullable Writer outboxRows = null;
+        String[] parameters = null;
+        String[] contexts = null;
+        if (outbox.size() >= FEW_OUTBOX_ROWS) {
+            outboxRows = new CopyBinary.Writer(outbox.size() * 160);
+            for (Batch.Action a : outbox) {
+                outboxRows.row(11).text(a.actionId()).int4(a.tenant()).int4(a.journey()).int4(a.version()).text(a.node())
+                        .int4(a.person()).text(a.type()).jsonb(FlatJson.bytes(a.parameters(), json))
+                        .jsonb(FlatJson.bytes(a.context(), json)).int8(a.notBefore()).int8(a.notBefore());
+            }
+        } else if (!outbox.isEmpty()) {
+            parameters = new String[outbox.size()];
+            contexts = new String[outbox.size()];
+            for (int i = 0; i < outbox.size(); i++) {
+                parameters[i] = FlatJson.text(outbox.get(i).parameters(), json);
+                contexts[i] = FlatJson.text(outbox.get(i).context(), json);
+            }
+        }
+        return new Group(group, journal, outbox, outboxRows, parameters, contexts, counts, receipts, cursor, stepCount);
+    }
+
+    private void write(Group group) throws SQLException, IOException {
+        if (group.isEmpty()) {
             return; // a flush marker, or the empty end of a batch in parts: nothing to make durable
         }
+        long journaled = group.journal.rows();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 if (journaled > 0) {
-                    journal.send(c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY journey_journal (tenant_id, kind, journey_id, "
-                            + "version, person, entry, step, node, at, deadline, reason, vars) FROM STDIN (FORMAT binary)"));
+                    group.journal.send(c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY journey_journal (tenant_id, kind, "
+                            + "journey_id, version, person, entry, step, node, at, deadline, reason, vars) FROM STDIN (FORMAT binary)"));
                 }
-                if (!outbox.isEmpty()) {
-                    insertOutbox(c, outbox);
+                if (group.outboxRows != null) {
+                    insertOutbox(c, group.outboxRows);
+                } else if (!group.outbox.isEmpty()) {
+                    insertFewOutboxRows(c, group.outbox, group.parameters, group.contexts);
                 }
-                if (!counts.isEmpty()) {
-                    addCounts(c, counts);
+                if (!group.counts.isEmpty()) {
+                    addCounts(c, group.counts);
                 }
-                if (!receipts.isEmpty()) {
-                    markReceipts(c, receipts);
+                if (!group.receipts.isEmpty()) {
+                    markReceipts(c, group.receipts);
                 }
-                if (cursor > 0) {
+                if (group.cursor > 0) {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE journey_cursor SET seq = GREATEST(seq, ?) WHERE id = 1")) {
-                        ps.setLong(1, cursor);
+                        ps.setLong(1, group.cursor);
                         ps.executeUpdate();
                     }
                 }
@@ -354,19 +411,15 @@ final class JournalWriter implements AutoCloseable {
                 throw e;
             }
         }
-        int stepCount = 0;
-        for (Batch batch : group) {
-            stepCount += batch.steps.size();
-        }
-        steps += stepCount;
+        steps += group.steps;
         journalRows += journaled;
-        actions += outbox.size();
+        actions += group.outbox.size();
     }
 
     private void journalRow(CopyBinary.Writer out, int tenant, JournalSink.Kind kind, int journey, int version, int person,
             int entry, int step, String node, long at, long deadline, @Nullable String reason, @Nullable Map<String, String> vars) {
         out.row(12).int4(tenant).text(kind.name()).int4(journey).int4(version).int4(person).int4(entry).int4(step).text(node)
-                .int8(at).int8(deadline).text(reason).jsonb(vars == null ? null : json.writeValueAsBytes(vars));
+                .int8(at).int8(deadline).text(reason).jsonb(vars == null ? null : FlatJson.bytes(vars, json));
     }
 
     private record Count(int tenant, int journey, String node, String kind, String reason) {}
@@ -422,7 +475,8 @@ final class JournalWriter implements AutoCloseable {
     }
 
     /** A few outbox rows (an event's actions) in one statement: one round trip, where COPY under a savepoint takes four. */
-    private void insertFewOutboxRows(Connection c, List<Batch.Action> outbox) throws SQLException {
+    private static void insertFewOutboxRows(Connection c, List<Batch.Action> outbox, String[] parameters, String[] contexts)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO journey_outbox (action_id, tenant_id, journey_id, version, "
                 + "node, person, type, parameters, context, not_before, created_at) SELECT * FROM unnest(?::text[], ?::int[], "
                 + "?::int[], ?::int[], ?::text[], ?::int[], ?::text[], ?::jsonb[], ?::jsonb[], ?::bigint[], ?::bigint[]) "
@@ -435,8 +489,6 @@ final class JournalWriter implements AutoCloseable {
             String[] nodes = new String[n];
             Integer[] people = new Integer[n];
             String[] types = new String[n];
-            String[] parameters = new String[n];
-            String[] contexts = new String[n];
             Long[] notBefore = new Long[n];
             for (int i = 0; i < n; i++) {
                 Batch.Action a = outbox.get(i);
@@ -447,8 +499,6 @@ final class JournalWriter implements AutoCloseable {
                 nodes[i] = a.node();
                 people[i] = a.person();
                 types[i] = a.type();
-                parameters[i] = json.writeValueAsString(a.parameters());
-                contexts[i] = json.writeValueAsString(a.context());
                 notBefore[i] = a.notBefore();
             }
             ps.setArray(1, c.createArrayOf("text", ids));
@@ -467,17 +517,7 @@ final class JournalWriter implements AutoCloseable {
     }
 
     /** Outbox rows by COPY; when an action id is already there, again through a temporary table, ignoring those. */
-    private void insertOutbox(Connection c, List<Batch.Action> outbox) throws SQLException {
-        if (outbox.size() < FEW_OUTBOX_ROWS) {
-            insertFewOutboxRows(c, outbox);
-            return;
-        }
-        CopyBinary.Writer rows = new CopyBinary.Writer(outbox.size() * 160);
-        for (Batch.Action a : outbox) {
-            rows.row(11).text(a.actionId()).int4(a.tenant()).int4(a.journey()).int4(a.version()).text(a.node()).int4(a.person())
-                    .text(a.type()).jsonb(json.writeValueAsBytes(a.parameters())).jsonb(json.writeValueAsBytes(a.context()))
-                    .int8(a.notBefore()).int8(a.notBefore());
-        }
+    private static void insertOutbox(Connection c, CopyBinary.Writer rows) throws SQLException {
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         Savepoint savepoint = c.setSavepoint();
         try {
@@ -507,6 +547,7 @@ final class JournalWriter implements AutoCloseable {
         running = false;
         snapshots.shutdown();
         try {
+            encoder.join(10_000);
             thread.join(10_000);
             snapshots.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -358,7 +358,8 @@ public final class JourneyBench {
     private static void schema(HikariDataSource dataSource) throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE tenants (id int PRIMARY KEY)");
-            for (String migration : List.of("V4__journeys.sql", "V14__journey_receipts.sql", "V16__journey_snapshots.sql")) {
+            for (String migration : List.of("V4__journeys.sql", "V14__journey_receipts.sql", "V16__journey_snapshots.sql",
+                    "V19__journey_outbox_lean.sql", "V22__journey_outbox_action_id_bytes.sql")) {
                 try (InputStream in = JourneyBench.class.getResourceAsStream("/db/migration/" + migration)) {
                     s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }
