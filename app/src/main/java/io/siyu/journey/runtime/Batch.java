@@ -32,15 +32,25 @@ public final class Batch implements JournalSink {
         }
     }
 
-    public final List<Step> steps = new ArrayList<>();
+    public final List<Step> steps;
     public final List<Receipt> receipts = new ArrayList<>();
-    public final List<Action> actions = new ArrayList<>();
+    public final List<Action> actions;
     /** The highest event sequence whose consequences this batch holds; -1 when none. */
     public long eventSeq = -1;
     public final CompletableFuture<Void> done = new CompletableFuture<>();
     /** Pairs of (steps, actions) sizes at each {@link #boundary}: where a long batch may be cut. */
     private int[] cuts = new int[0];
     private int cutCount;
+
+    public Batch() {
+        this(10);
+    }
+
+    /** A batch expected to hold about {@code rows} steps and as many actions (a part of a long drain): no regrowth on the way. */
+    public Batch(int rows) {
+        steps = new ArrayList<>(rows);
+        actions = new ArrayList<>(rows);
+    }
 
     @Override
     public void step(int tenant, Kind kind, int journey, int version, int person, int entry, int step, String node,
