@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import me.chanjar.weixin.common.util.crypto.SHA1;
 import me.chanjar.weixin.common.util.crypto.WxCryptUtil;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class KfConversationApiTest extends ApiTest {
         assertThat(wecom.sentTo(customer)).extracting(LocalWeComServer.Sent::text).containsExactlyElementsOf(botReplies);
         assertThat(wecom.sentTo(customer)).allSatisfy(s -> assertThat(s.openKfId()).isEqualTo(KF));
         assertThat(wecom.syncRequests.get()).as("three messages in pages of two").isEqualTo(2);
-        assertThat(cursor()).isEqualTo("c3");
+        await(() -> "c3".equals(cursor()));
     }
 
     @Test
@@ -183,7 +184,7 @@ class KfConversationApiTest extends ApiTest {
         assertThat(messages.get(2).path("text").asString()).isEqualTo("<script>alert(1)</script>怎么退货");
         assertThat(jdbc.sql("SELECT count(*) FROM service_wecom_kf_threads WHERE tenant_id = ?").param(brand.tenant().id().value())
                 .query(Long.class).single()).as("no conversation for the odd ids").isEqualTo(1);
-        assertThat(cursor()).isEqualTo("c11");
+        await(() -> "c11".equals(cursor())); // stored once the page is handled, which is after its replies went out
     }
 
     @Test
@@ -330,9 +331,9 @@ class KfConversationApiTest extends ApiTest {
         return body(response);
     }
 
-    private String cursor() {
+    private @Nullable String cursor() {
         return jdbc.sql("SELECT cursor FROM service_wecom_kf_cursors WHERE tenant_id = ? AND open_kfid = ?")
-                .params(brand.tenant().id().value(), KF).query(String.class).single();
+                .params(brand.tenant().id().value(), KF).query(String.class).optional().orElse(null);
     }
 
     private String outboxStatus(String customer) {
