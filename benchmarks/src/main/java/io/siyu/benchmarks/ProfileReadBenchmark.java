@@ -1,5 +1,7 @@
 package io.siyu.benchmarks;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.siyu.engine.Engine;
 import io.siyu.engine.EngineListener;
 import io.siyu.engine.Event;
@@ -66,6 +68,7 @@ public class ProfileReadBenchmark {
     private EmbeddedPostgres postgres;
     private Engine engine;
     private AuditLog audit;
+    private HikariDataSource auditPool;
     private final JsonMapper json = JsonMapper.builder().build();
     private Path dir;
 
@@ -108,7 +111,13 @@ public class ProfileReadBenchmark {
             }
         }
         engine.submit(batch).join();
-        audit = new AuditLog(new JdbcTemplate(dataSource), new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+        // the audit writer over a connection pool, as in the application (Hikari): without one, every group it wrote
+        // opened a new connection, i.e. a new PostgreSQL backend process per group
+        HikariConfig pool = new HikariConfig();
+        pool.setDataSource(dataSource);
+        pool.setMaximumPoolSize(2);
+        auditPool = new HikariDataSource(pool);
+        audit = new AuditLog(new JdbcTemplate(auditPool), new TransactionTemplate(new DataSourceTransactionManager(auditPool)),
                 Clock.systemUTC(), new FieldCipher(new byte[32]));
     }
 
@@ -138,6 +147,7 @@ public class ProfileReadBenchmark {
     @TearDown
     public void close() throws Exception {
         audit.flush();
+        auditPool.close();
         engine.close();
         postgres.close();
     }
