@@ -34,14 +34,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (trigger).
  *
  * <p>One writer thread numbers and chains entries and writes them in groups, so a profile read
- * pays for a queue offer, not a database round trip; {@link #recordAndWait} is for actions whose
+ * pays for a slot in a lock-free ring ({@link AuditRing}), not a database round trip; {@link #recordAndWait} is for actions whose
  * entry must be durable before they go ahead (exports, erasures, token issues).
  *
  * <p>Reads of personal data ({@link #note}) are the bulk of the log, so they are not chained one by
  * one: each is a plain row of {@code audit_reads} with its own number in the same sequence, and the
  * group's last entry, chained like any other, seals the reads since the previous seal
- * ({@link ReadSeal}: count, ordered digest and sum of their SHA-256 hashes). Entries written before
- * reads were grouped stay chained entries and verify as before.
+ * ({@link ReadSeal}: count, ordered digest and sum of their SHA-256 hashes). The reads go to the
+ * database as binary COPY rows, and each read's hash is taken over its row's text columns as
+ * encoded there, so a read is encoded once. Entries written before reads were grouped stay chained
+ * entries and verify as before.
  */
 @Component
 public class AuditLog {
@@ -278,7 +280,7 @@ public class AuditLog {
     }
 
     /**
-     * Drains the queue in groups. Between groups the writer sleeps a little (1 ms, growing to 50 ms
+     * Drains the ring in groups. Between groups the writer sleeps a little (1 ms, growing to 50 ms
      * while idle) instead of blocking on the queue: a blocked writer is woken by the next offer, a
      * futex wake and a context switch per read, which cost more than the entry itself. Callers
      * that wait for their entry ({@link #record}, {@link #flush}) wake it at once.
