@@ -10,8 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,14 +34,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (trigger).
  *
  * <p>One writer thread numbers and chains entries and writes them in groups, so a profile read
- * pays for a queue offer, not a database round trip; {@link #recordAndWait} is for actions whose
+ * pays for a slot in a lock-free ring ({@link AuditRing}), not a database round trip; {@link #recordAndWait} is for actions whose
  * entry must be durable before they go ahead (exports, erasures, token issues).
  *
  * <p>Reads of personal data ({@link #note}) are the bulk of the log, so they are not chained one by
  * one: each is a plain row of {@code audit_reads} with its own number in the same sequence, and the
  * group's last entry, chained like any other, seals the reads since the previous seal
- * ({@link ReadSeal}: count, ordered digest and sum of their SHA-256 hashes). Entries written before
- * reads were grouped stay chained entries and verify as before.
+ * ({@link ReadSeal}: count, ordered digest and sum of their SHA-256 hashes). The reads go to the
+ * database as binary COPY rows, and each read's hash is taken over its row's text columns as
+ * encoded there, so a read is encoded once. Entries written before reads were grouped stay chained
+ * entries and verify as before.
  */
 @Component
 public class AuditLog {
@@ -56,11 +56,8 @@ public class AuditLog {
     public record Entry(long seq, @Nullable Integer tenant, Instant at, String actor, String action, String subject,
             String detail, byte[] prevHash, byte[] hash) {}
 
-    private record Pending(@Nullable TenantId tenant, String actor, String action, String subject, String detail,
-            @Nullable CompletableFuture<Long> written, boolean barrier, boolean read) {}
-
-    /** A read as stored in {@code audit_reads}: numbered in the chain's sequence, sealed by its group's entry. */
-    private record Read(long seq, @Nullable Integer tenant, String actor, String action, String subject, String detail) {}
+    /** What the writer needs to know about an entry that is not a read: who waits for it, whether it is a mere barrier. */
+    private record Pending(CompletableFuture<Long> written, boolean barrier) {}
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
@@ -77,7 +74,10 @@ public class AuditLog {
             throw new IllegalStateException(e);
         }
     });
-    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(100_000);
+    private final AuditRing ring = new AuditRing(1 << 17);
+    /** The writer's group and its reads' binary COPY rows; only the writer thread touches them. */
+    private final AuditRing.Batch group = new AuditRing.Batch(MAX_GROUP);
+    private final BinaryRows readRows = new BinaryRows();
     private final Thread writer;
     private long lastSeq;
     private byte[] lastHash;
@@ -100,8 +100,7 @@ public class AuditLog {
     /** Queues an entry; it is durable within milliseconds. */
     public CompletableFuture<Long> record(@Nullable TenantId tenant, String actor, String action, String subject, String detail) {
         CompletableFuture<Long> written = new CompletableFuture<>();
-        enqueue(new Pending(tenant, clip(actor, 200), clip(action, 100), clip(subject, 500), clip(detail, 4_000), written, false,
-                false));
+        enqueue(tenant, actor, action, subject, detail, new Pending(written, false));
         java.util.concurrent.locks.LockSupport.unpark(writer); // someone may be waiting for it
         return written;
     }
@@ -112,16 +111,14 @@ public class AuditLog {
      * stored as a read row sealed by its group's chained entry.
      */
     public void note(@Nullable TenantId tenant, String actor, String action, String subject, String detail) {
-        enqueue(new Pending(tenant, clip(actor, 200), clip(action, 100), clip(subject, 500), clip(detail, 4_000), null, false,
-                true));
+        enqueue(tenant, actor, action, subject, detail, null);
     }
 
-    private void enqueue(Pending pending) {
-        if (queue.offer(pending)) {
-            return;
-        }
+    private void enqueue(@Nullable TenantId tenant, String actor, String action, String subject, String detail,
+            @Nullable Pending pending) {
         try {
-            if (!queue.offer(pending, 5, TimeUnit.SECONDS)) {
+            if (!ring.offer(tenant == null ? AuditRing.NO_TENANT : tenant.value(), clip(actor, 200), clip(action, 100),
+                    clip(subject, 500), clip(detail, 4_000), pending, TimeUnit.SECONDS.toNanos(5))) {
                 throw new IllegalStateException("the audit log is not keeping up; refusing to act unaudited");
             }
         } catch (InterruptedException e) {
@@ -151,7 +148,9 @@ public class AuditLog {
     public void flush() {
         CompletableFuture<Long> done = new CompletableFuture<>();
         try {
-            queue.put(new Pending(null, "", "", "", "", done, true, false));
+            if (!ring.offer(AuditRing.NO_TENANT, "", "", "", "", new Pending(done, true), TimeUnit.SECONDS.toNanos(10))) {
+                throw new IllegalStateException("the audit log did not flush: no room to queue the barrier");
+            }
             java.util.concurrent.locks.LockSupport.unpark(writer);
             done.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -281,18 +280,17 @@ public class AuditLog {
     }
 
     /**
-     * Drains the queue in groups. Between groups the writer sleeps a little (1 ms, growing to 50 ms
+     * Drains the ring in groups. Between groups the writer sleeps a little (1 ms, growing to 50 ms
      * while idle) instead of blocking on the queue: a blocked writer is woken by the next offer, a
      * futex wake and a context switch per read, which cost more than the entry itself. Callers
      * that wait for their entry ({@link #record}, {@link #flush}) wake it at once.
      */
     private void writeLoop() {
-        List<Pending> group = new ArrayList<>(MAX_GROUP);
         long idle = MIN_IDLE_NANOS;
-        while (running || !queue.isEmpty()) {
+        while (running || !ring.isEmpty()) {
             try {
-                queue.drainTo(group, MAX_GROUP);
-                if (group.isEmpty()) {
+                ring.drainTo(group, MAX_GROUP);
+                if (group.size == 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(this, idle);
                     idle = Math.min(MAX_IDLE_NANOS, idle * 2);
                     if (Thread.interrupted()) {
@@ -303,12 +301,12 @@ public class AuditLog {
                 idle = MIN_IDLE_NANOS;
                 write(group);
             } catch (RuntimeException e) {
-                log.error("Writing {} audit entries failed; their actions are told so", group.size(), e);
-                group.forEach(p -> {
-                    if (p.written() != null) {
+                log.error("Writing {} audit entries failed; their actions are told so", group.size, e);
+                for (int i = 0; i < group.size; i++) {
+                    if (group.extra[i] instanceof Pending p) {
                         p.written().completeExceptionally(e);
                     }
-                });
+                }
                 loadHead();
             }
             group.clear();
@@ -318,48 +316,70 @@ public class AuditLog {
     private static final long MIN_IDLE_NANOS = 1_000_000L;
     private static final long MAX_IDLE_NANOS = 50_000_000L;
 
-    private void write(List<Pending> group) {
-        Instant at = Instant.ofEpochMilli(clock.millis());
-        List<Entry> entries = new ArrayList<>(group.size());
-        List<Read> reads = new ArrayList<>(group.size());
-        long[] seqs = new long[group.size()];
+    /** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01T00:00:00Z), the origin of a binary timestamptz. */
+    private static final long POSTGRES_EPOCH_MILLIS = 946_684_800_000L;
+
+    private void write(AuditRing.Batch group) {
+        long millis = clock.millis();
+        Instant at = Instant.ofEpochMilli(millis);
+        long pgMicros = (millis - POSTGRES_EPOCH_MILLIS) * 1_000L;
+        List<Entry> entries = new ArrayList<>();
+        BinaryRows reads = readRows;
+        reads.start();
+        int readCount = 0;
         long seq = lastSeq;
         byte[] prev = lastHash;
-        for (int i = 0; i < group.size(); i++) {
-            Pending p = group.get(i);
-            if (p.barrier()) {
+        for (int i = 0; i < group.size; i++) {
+            Object extra = group.extra[i];
+            if (extra instanceof Pending p && p.barrier()) {
                 continue;
             }
             seq++;
-            seqs[i] = seq;
-            Integer tenant = p.tenant() == null ? null : p.tenant().value();
-            if (p.read()) {
-                seal.add(seq, tenant, at, p.actor(), p.action(), p.subject(), p.detail());
-                reads.add(new Read(seq, tenant, p.actor(), p.action(), p.subject(), p.detail()));
+            group.seq[i] = seq;
+            int tenant = group.tenant[i];
+            if (extra == null) { // a read: one binary COPY row, whose text columns are also what its hash covers
+                reads.rowOf7();
+                reads.int64(seq);
+                if (tenant == AuditRing.NO_TENANT) {
+                    reads.nullField();
+                } else {
+                    reads.int32(tenant);
+                }
+                reads.int64(pgMicros);
+                int fields = reads.length;
+                reads.text(group.actor[i]);
+                reads.text(group.action[i]);
+                reads.text(group.subject[i]);
+                reads.text(group.detail[i]);
+                seal.addEncoded(seq, tenant == AuditRing.NO_TENANT ? 0 : tenant, millis, reads.bytes, fields, reads.length - fields);
+                readCount++;
                 continue;
             }
-            byte[] hash = hashOf(seq, tenant, at, p.actor(), p.action(), p.subject(), p.detail(), prev);
-            entries.add(new Entry(seq, tenant, at, p.actor(), p.action(), p.subject(), p.detail(), prev, hash));
+            Integer tenantOrNull = tenant == AuditRing.NO_TENANT ? null : tenant;
+            byte[] hash = hashOf(seq, tenantOrNull, at, group.actor[i], group.action[i], group.subject[i], group.detail[i], prev);
+            entries.add(new Entry(seq, tenantOrNull, at, group.actor[i], group.action[i], group.subject[i], group.detail[i], prev,
+                    hash));
             prev = hash;
         }
-        if (!reads.isEmpty()) {
+        if (readCount > 0) {
             seq++;
             String detail = seal.detail();
             byte[] hash = hashOf(seq, null, at, ReadSeal.ACTOR, ReadSeal.ACTION, "", detail, prev);
             entries.add(new Entry(seq, null, at, ReadSeal.ACTOR, ReadSeal.ACTION, "", detail, prev, hash));
             prev = hash;
+            reads.end();
         }
         if (!entries.isEmpty()) {
             CopyRows rows = copyRows(entries);
-            CopyRows readRows = reads.isEmpty() ? null : readRows(reads, at);
+            boolean withReads = readCount > 0;
             // COPY, as the event log does: a batch of INSERTs kept the writer behind the profile reads it audits;
             // the reads and their seal in one transaction, so nobody ever sees reads without their seal
             transactions.executeWithoutResult(status -> batches.execute((ConnectionCallback<Long>) connection -> {
                 try {
                     var copy = connection.unwrap(PGConnection.class).getCopyAPI();
-                    if (readRows != null) {
-                        copy.copyIn("COPY audit_reads (seq, tenant_id, at, actor, action, subject, detail) FROM STDIN",
-                                new java.io.ByteArrayInputStream(readRows.bytes, 0, readRows.length));
+                    if (withReads) {
+                        copy.copyIn("COPY audit_reads (seq, tenant_id, at, actor, action, subject, detail) FROM STDIN (FORMAT binary)",
+                                new java.io.ByteArrayInputStream(reads.bytes, 0, reads.length));
                     }
                     return copy.copyIn(
                             "COPY audit_log (seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash) FROM STDIN",
@@ -372,28 +392,103 @@ public class AuditLog {
         lastSeq = seq;
         lastHash = prev;
         writtenSeq = seq;
-        for (int i = 0; i < group.size(); i++) {
-            Pending p = group.get(i);
-            if (p.written() != null) {
-                p.written().complete(p.barrier() ? seq : seqs[i]);
+        for (int i = 0; i < group.size; i++) {
+            if (group.extra[i] instanceof Pending p) {
+                p.written().complete(p.barrier() ? seq : group.seq[i]);
             }
         }
     }
 
-    /** Read rows in COPY's text format; the group's time formatted once. */
-    private static CopyRows readRows(List<Read> reads, Instant at) {
-        CopyRows out = new CopyRows(reads.size() * 128);
-        String time = at.toString();
-        for (Read r : reads) {
-            out.ascii(Long.toString(r.seq())).ascii('\t');
-            out.ascii(r.tenant() == null ? "\\N" : Integer.toString(r.tenant())).ascii('\t');
-            out.ascii(time).ascii('\t');
-            out.text(r.actor()).ascii('\t');
-            out.text(r.action()).ascii('\t');
-            out.text(r.subject()).ascii('\t');
-            out.text(r.detail()).ascii('\n');
+    /**
+     * A group's reads in binary COPY format: no escaping, no number or time formatting, and each
+     * text column already in the layout its seal hashes ({@link ReadSeal#addEncoded}). Reused from
+     * group to group by the writer.
+     */
+    static final class BinaryRows {
+        private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        byte[] bytes = new byte[1 << 16];
+        int length;
+
+        void start() {
+            length = 0;
+            room(HEADER.length);
+            System.arraycopy(HEADER, 0, bytes, 0, HEADER.length);
+            length = HEADER.length;
         }
-        return out;
+
+        void end() {
+            room(2);
+            bytes[length++] = (byte) 0xff;
+            bytes[length++] = (byte) 0xff;
+        }
+
+        private void room(int n) {
+            if (length + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(length + n, bytes.length * 2));
+            }
+        }
+
+        void rowOf7() {
+            room(2);
+            bytes[length++] = 0;
+            bytes[length++] = 7;
+        }
+
+        void nullField() {
+            room(4);
+            putInt(-1);
+        }
+
+        void int32(int v) {
+            room(8);
+            putInt(4);
+            putInt(v);
+        }
+
+        void int64(long v) {
+            room(12);
+            putInt(8);
+            putInt((int) (v >>> 32));
+            putInt((int) v);
+        }
+
+        /**
+         * A text column: its length and UTF-8. ASCII, the usual case, is copied char by char; other
+         * text is encoded the standard way. U+0000, which PostgreSQL text cannot hold, is stored as
+         * U+FFFD, and the seal hashes what is stored.
+         */
+        void text(String s) {
+            int n = s.length();
+            room(4 + n);
+            int lengthAt = length;
+            length += 4;
+            int i = 0;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80 || c == 0) {
+                    break;
+                }
+                bytes[length++] = (byte) c;
+            }
+            if (i < n) {
+                length = lengthAt + 4;
+                byte[] utf8 = s.replace('\u0000', '\uFFFD').getBytes(StandardCharsets.UTF_8);
+                room(utf8.length);
+                System.arraycopy(utf8, 0, bytes, length, utf8.length);
+                length += utf8.length;
+            }
+            int end = length;
+            length = lengthAt;
+            putInt(end - lengthAt - 4);
+            length = end;
+        }
+
+        private void putInt(int v) {
+            bytes[length++] = (byte) (v >>> 24);
+            bytes[length++] = (byte) (v >>> 16);
+            bytes[length++] = (byte) (v >>> 8);
+            bytes[length++] = (byte) v;
+        }
     }
 
     /** A group's rows in COPY's text format, as UTF-8 bytes (the driver then sends them as they are). */

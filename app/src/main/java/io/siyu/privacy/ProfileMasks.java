@@ -20,22 +20,45 @@ public final class ProfileMasks {
     /** A copy with personal traits and identifiers masked; behaviour, stats, tags and scores unchanged. */
     public static ProfileView mask(ProfileView view) {
         Map<String, Object> traits = view.traits();
-        Map<String, Object> masked = null;
+        boolean personal = false;
         for (Map.Entry<String, Object> entry : traits.entrySet()) {
-            if (Masks.PERSONAL_TRAITS.contains(entry.getKey()) || FieldCipher.isSealedText(entry.getValue())) {
-                if (masked == null) {
-                    masked = new LinkedHashMap<>(traits);
-                }
-                masked.put(entry.getKey(), maskOf(entry.getKey(), entry.getValue()));
+            if (isPersonal(entry)) {
+                personal = true;
+                break;
             }
         }
-        List<String> identities = view.identities();
-        List<String> maskedIdentities = new ArrayList<>(identities.size());
-        for (int i = 0; i < identities.size(); i++) {
-            maskedIdentities.add(Masks.identifier(identities.get(i)));
+        Map<String, Object> masked = traits;
+        if (personal) { // one new map, each trait put once, masked or as it is
+            masked = LinkedHashMap.newLinkedHashMap(traits.size());
+            for (Map.Entry<String, Object> entry : traits.entrySet()) {
+                masked.put(entry.getKey(), isPersonal(entry) ? maskOf(entry.getKey(), entry.getValue()) : entry.getValue());
+            }
         }
-        return new ProfileView(view.id(), maskedIdentities, masked == null ? traits : masked, view.stats(), view.tags(),
-                view.scores(), view.mergedFrom());
+        return new ProfileView(view.id(), maskedIdentities(view.identities()), masked, view.stats(), view.tags(), view.scores(),
+                view.mergedFrom());
+    }
+
+    private static boolean isPersonal(Map.Entry<String, Object> trait) {
+        return Masks.PERSONAL_TRAITS.contains(trait.getKey()) || FieldCipher.isSealedText(trait.getValue());
+    }
+
+    /** The identifiers with personal values masked; the same list when none is personal (it is not changed, only shown). */
+    private static List<String> maskedIdentities(List<String> identities) {
+        List<String> masked = null;
+        for (int i = 0; i < identities.size(); i++) {
+            String typed = identities.get(i);
+            String shown = Masks.identifier(typed);
+            if (masked == null && shown != typed) {
+                masked = new ArrayList<>(identities.size());
+                for (int j = 0; j < i; j++) {
+                    masked.add(identities.get(j));
+                }
+            }
+            if (masked != null) {
+                masked.add(shown);
+            }
+        }
+        return masked == null ? identities : masked;
     }
 
     private static String maskOf(String name, Object value) {

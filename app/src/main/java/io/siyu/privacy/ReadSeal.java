@@ -32,6 +32,7 @@ final class ReadSeal {
     private final AuditLog.HashInput input = new AuditLog.HashInput();
     private final byte[] rowHash = new byte[32];
     private final byte[] sum = new byte[32];
+    private final byte[] head = new byte[12];
     private long first = -1;
     private long last = -1;
     private long count;
@@ -46,6 +47,29 @@ final class ReadSeal {
         input.putField(subject);
         input.putField(detail);
         rows.update(input.bytes, 0, input.length);
+        added(seq);
+    }
+
+    /**
+     * Adds the next read of the group from its stored form: {@code fields} (at {@code offset},
+     * {@code length} bytes) are the actor, action, subject and detail, each as a 4-byte big-endian
+     * length and UTF-8, which is both how binary COPY sends a text column and how {@link #add} lays
+     * them out; so the writer encodes a read once, for the database and the seal alike.
+     */
+    void addEncoded(long seq, int tenant, long atMillis, byte[] fields, int offset, int length) {
+        byte[] head = this.head;
+        for (int i = 0; i < 4; i++) {
+            head[i] = (byte) (tenant >>> (24 - 8 * i));
+        }
+        for (int i = 0; i < 8; i++) {
+            head[4 + i] = (byte) (atMillis >>> (56 - 8 * i));
+        }
+        rows.update(head, 0, 12);
+        rows.update(fields, offset, length);
+        added(seq);
+    }
+
+    private void added(long seq) {
         try {
             rows.digest(rowHash, 0, 32);
         } catch (java.security.DigestException e) {

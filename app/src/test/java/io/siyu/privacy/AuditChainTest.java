@@ -51,6 +51,20 @@ class AuditChainTest extends PrivacyApi {
     }
 
     @Test
+    void readsWithChineseTabsBackslashesNewlinesAndNulAreStoredAndVerify() {
+        // reads go to audit_reads as binary COPY rows, sealed from the same bytes; the verifier hashes what it reads back
+        String detail = "GET /api/v1/profiles/人员-2?q=a\tb\\c\nd\re😀";
+        audit.note(null, "操作员 李", "profile.read", "人员-2", detail);
+        audit.note(null, "reader", "profile.read", "nul\u0000inside", "x");
+        audit.flush();
+        assertThat(jdbc.sql("SELECT actor || '|' || detail FROM audit_reads WHERE subject = '人员-2'").query(String.class).single())
+                .isEqualTo("操作员 李|" + detail);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_reads WHERE subject = 'nul\uFFFDinside'").query(Long.class).single())
+                .as("a NUL, which text cannot hold, is stored as U+FFFD rather than failing the group").isEqualTo(1L);
+        assertIntact();
+    }
+
+    @Test
     void anAlteredEntryIsFound() {
         long seq = entries(3).get(1);
         tampered(() -> jdbc.sql("UPDATE audit_log SET detail = 'nothing to see' WHERE seq = ?").param(seq).update(),

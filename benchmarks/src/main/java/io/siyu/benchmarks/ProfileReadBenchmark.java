@@ -1,5 +1,7 @@
 package io.siyu.benchmarks;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.siyu.engine.Engine;
 import io.siyu.engine.EngineListener;
 import io.siyu.engine.Event;
@@ -46,9 +48,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What masking and auditing add to a profile read. {@code read} is what the profile endpoint does
  * without them (the engine's view of a random person, asked on its partition, written as JSON);
- * {@code readMaskedAudited} adds what {@code ProfileReadGuard} does for every role but admin: the
- * masked copy (the sealed e-mail shown by the mask it carries) and an audit entry, with the audit writer thread chaining and batch-inserting the entries into the real
- * embedded PostgreSQL in the background during the measurement.
+ * {@code readMaskedAudited} does the same read work and adds what {@code ProfileReadGuard} does for
+ * every role but admin: the masked copy (the sealed e-mail shown by the mask it carries, the phone
+ * and name masked) and the read's audit entry ({@code AuditLog.note}, with the detail string the
+ * guard builds), while the audit writer thread numbers the reads, writes them to {@code audit_reads}
+ * by binary COPY and seals each group with a chained entry in the real embedded PostgreSQL, in the
+ * background during the measurement. The writer uses a connection pool (Hikari), as it does in the
+ * application. Not included in either: HTTP, authentication, the erasure check.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -66,6 +72,7 @@ public class ProfileReadBenchmark {
     private EmbeddedPostgres postgres;
     private Engine engine;
     private AuditLog audit;
+    private HikariDataSource auditPool;
     private final JsonMapper json = JsonMapper.builder().build();
     private Path dir;
 
@@ -108,8 +115,45 @@ public class ProfileReadBenchmark {
             }
         }
         engine.submit(batch).join();
-        audit = new AuditLog(new JdbcTemplate(dataSource), new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+        // the audit writer over a connection pool, as in the application (Hikari): without one, every group it wrote
+        // opened a new connection, i.e. a new PostgreSQL backend process per group
+        HikariConfig pool = new HikariConfig();
+        pool.setDataSource(dataSource);
+        pool.setMaximumPoolSize(2);
+        auditPool = new HikariDataSource(pool);
+        audit = new AuditLog(new JdbcTemplate(auditPool), new TransactionTemplate(new DataSourceTransactionManager(auditPool)),
                 Clock.systemUTC(), new FieldCipher(new byte[32]));
+    }
+
+    /**
+     * CPU time the embedded PostgreSQL has used so far (the postmaster, its live backends and the
+     * backends that have exited), from /proc; -1 where that cannot be read. Linux clock ticks of
+     * 10 ms, so only meaningful over a round of a second or more.
+     */
+    long postgresCpuNanos() {
+        try {
+            long postmaster = Long.parseLong(Files.readAllLines(dir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
+            long ticks = 0;
+            try (var procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                for (Path proc : procs) {
+                    String stat;
+                    try {
+                        stat = Files.readString(proc.resolve("stat"));
+                    } catch (java.io.IOException gone) {
+                        continue;
+                    }
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long pid = Long.parseLong(proc.getFileName().toString());
+                    // after the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+                    if (pid == postmaster || Long.parseLong(f[1]) == postmaster) {
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                    }
+                }
+            }
+            return ticks * 10_000_000L;
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     /** The audit log, for {@link ProfileReadBench} to wait for its entries. */
@@ -138,6 +182,7 @@ public class ProfileReadBenchmark {
     @TearDown
     public void close() throws Exception {
         audit.flush();
+        auditPool.close();
         engine.close();
         postgres.close();
     }
