@@ -13,13 +13,17 @@ import java.util.Arrays;
  */
 final class StringTable {
 
-    /** Entries kept at most; the table has twice as many slots. */
+    /** Entries kept at most. */
     static final int CAPACITY = 4_096;
     /** Longer values are not kept: long texts rarely repeat and comparing them costs more than a copy. */
     static final int MAX_LENGTH = 64;
 
-    private final byte[][] keys = new byte[CAPACITY * 2][];
-    private final String[] values = new String[CAPACITY * 2];
+    /**
+     * Slots, at least twice the entries; few at first, since many replays are short (a journey's
+     * catch-up, a tenant's export).
+     */
+    private byte[][] keys = new byte[64][];
+    private String[] values = new String[64];
     private int size;
 
     /** The string of the ASCII bytes {@code bytes[at, at + length)}. */
@@ -27,11 +31,7 @@ final class StringTable {
         if (length > MAX_LENGTH) {
             return new String(bytes, at, length, StandardCharsets.ISO_8859_1);
         }
-        int h = length;
-        for (int i = at; i < at + length; i++) {
-            h = 31 * h + bytes[i];
-        }
-        h ^= h >>> 16;
+        int h = hash(bytes, at, length);
         int mask = keys.length - 1;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
             byte[] key = keys[slot];
@@ -42,6 +42,9 @@ final class StringTable {
                     values[slot] = value;
                     size++;
                     value.hashCode(); // computed here, on the decoding thread, not where it is looked up
+                    if (size * 2 > keys.length) {
+                        grow();
+                    }
                 }
                 return value;
             }
@@ -49,6 +52,33 @@ final class StringTable {
                 return values[slot];
             }
         }
+    }
+
+    private void grow() {
+        byte[][] oldKeys = keys;
+        String[] oldValues = values;
+        keys = new byte[oldKeys.length * 2][];
+        values = new String[oldKeys.length * 2];
+        int mask = keys.length - 1;
+        for (int i = 0; i < oldKeys.length; i++) {
+            byte[] key = oldKeys[i];
+            if (key != null) {
+                int slot = hash(key, 0, key.length) & mask;
+                while (keys[slot] != null) {
+                    slot = (slot + 1) & mask;
+                }
+                keys[slot] = key;
+                values[slot] = oldValues[i];
+            }
+        }
+    }
+
+    private static int hash(byte[] bytes, int at, int length) {
+        int h = length;
+        for (int i = at; i < at + length; i++) {
+            h = 31 * h + bytes[i];
+        }
+        return h ^ (h >>> 16);
     }
 
     int size() {
