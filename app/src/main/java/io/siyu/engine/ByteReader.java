@@ -114,6 +114,11 @@ final class ByteReader implements DataInput {
     /** Modified UTF-8 as {@link java.io.DataOutput#writeUTF} wrote it; ASCII takes the fast path. */
     @Override
     public String readUTF() throws IOException {
+        return readUTF(null);
+    }
+
+    /** As {@link #readUTF()}, with ASCII values taken from {@code table} when one is given. */
+    String readUTF(@org.jspecify.annotations.Nullable StringTable table) throws IOException {
         int start = position;
         int length = readUnsignedShort();
         int at = take(length);
@@ -123,6 +128,6 @@ final class ByteReader implements DataInput {
                 return DataInputStream.readUTF(this);
             }
         }
-        return new String(bytes, at, length, StandardCharsets.ISO_8859_1);
+        return table == null ? new String(bytes, at, length, StandardCharsets.ISO_8859_1) : table.ascii(bytes, at, length);
     }
 }

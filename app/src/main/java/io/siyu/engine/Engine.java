@@ -33,6 +33,12 @@ public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     /** Events handed from the replay reader to the replay applier at a time. */
     private static final int REPLAY_BATCH = 1_024;
+    /**
+     * Batches the replay reader may be ahead of the applier. Few: the applier is the slower side, so
+     * the queue stays full, and every event waiting in it is live data each young collection copies
+     * (64 batches held ≈ 130 MB and made the collections of a replay take seconds).
+     */
+    private static final int REPLAY_QUEUE = 4;
 
     /** Tuning. */
     public record Settings(int partitions, int maxGroupCommit, int snapshotEvery, int queueCapacity, boolean pipelinedLogWriter) {
@@ -148,9 +154,11 @@ public final class Engine implements AutoCloseable {
      * overlapping them is what lets a restart keep up with PostgreSQL streaming the log out.
      */
     private void replay(long afterSeq) {
-        BlockingQueue<List<Event>> batches = new ArrayBlockingQueue<>(64);
+        BlockingQueue<List<Event>> batches = new ArrayBlockingQueue<>(REPLAY_QUEUE);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread applier = Thread.ofPlatform().name("siyu-replay-apply").start(() -> {
+            int tenant = 0;
+            TenantState state = null; // of the last event's tenant: logs are mostly runs of one tenant
             while (true) {
                 List<Event> batch;
                 try {
@@ -166,7 +174,11 @@ public final class Engine implements AutoCloseable {
                 }
                 try {
                     for (Event event : batch) {
-                        partitionOf(event.tenant()).stateOf(event.tenant()).apply(event);
+                        if (event.tenant() != tenant || state == null) {
+                            tenant = event.tenant();
+                            state = partitionOf(tenant).stateOf(tenant);
+                        }
+                        state.apply(event);
                     }
                     replayed.addAndGet(batch.size());
                 } catch (RuntimeException e) {

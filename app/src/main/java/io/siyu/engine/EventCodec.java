@@ -8,7 +8,6 @@ import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -78,6 +77,15 @@ public final class EventCodec {
      * @throws IllegalStateException when the bytes are not an event of a known version
      */
     public static Event decode(int tenant, long seq, byte[] body, int offset, int length) {
+        return decode(tenant, seq, body, offset, length, null);
+    }
+
+    /**
+     * As {@link #decode(int, long, byte[], int, int)}, taking the strings that repeat across events
+     * (names, categories, channels, sources, sealed field names) from {@code table} when one is
+     * given, as a replay does: the event is equal either way.
+     */
+    static Event decode(int tenant, long seq, byte[] body, int offset, int length, @Nullable StringTable table) {
         try {
             ByteReader in = new ByteReader(body, offset, length);
             byte version = in.readByte();
@@ -85,29 +93,51 @@ public final class EventCodec {
                 throw new IllegalStateException("event " + seq + " has unknown codec version " + version);
             }
             EventKind kind = KINDS[in.readByte()];
-            String name = in.readUTF();
+            String name = in.readUTF(table);
             long timestamp = in.readLong();
             long receivedAt = in.readLong();
             String messageId = in.readUTF();
             int idCount = in.readByte();
-            List<Identifier> ids = new ArrayList<>(idCount);
-            for (int i = 0; i < idCount; i++) {
-                ids.add(new Identifier(TYPES[in.readByte()], in.readUTF()));
+            List<Identifier> ids;
+            if (idCount == 1) {
+                ids = List.of(readIdentifier(in));
+            } else if (idCount == 2) {
+                ids = List.of(readIdentifier(in), readIdentifier(in));
+            } else {
+                Identifier[] array = new Identifier[count(idCount)];
+                for (int i = 0; i < array.length; i++) {
+                    array[i] = readIdentifier(in);
+                }
+                ids = List.of(array);
             }
             Traits traits = Traits.read(in);
             long revenue = in.readLong();
-            String orderId = readNullable(in);
+            String orderId = readNullable(in, null);
             int categoryCount = in.readByte();
-            List<String> categories = new ArrayList<>(categoryCount);
-            for (int i = 0; i < categoryCount; i++) {
-                categories.add(in.readUTF());
+            List<String> categories;
+            if (count(categoryCount) == 0) {
+                categories = List.of();
+            } else if (categoryCount == 1) {
+                categories = List.of(in.readUTF(table));
+            } else {
+                String[] array = new String[categoryCount];
+                for (int i = 0; i < categoryCount; i++) {
+                    array[i] = in.readUTF(table);
+                }
+                categories = List.of(array);
             }
-            String channel = readNullable(in);
-            String source = readNullable(in);
+            String channel = readNullable(in, table);
+            String source = readNullable(in, table);
             int sealedCount = in.readByte();
-            List<Event.Sealed> sealed = new ArrayList<>(sealedCount);
-            for (int i = 0; i < sealedCount; i++) {
-                sealed.add(new Event.Sealed(in.readUTF(), readBytes(in)));
+            List<Event.Sealed> sealed;
+            if (count(sealedCount) == 0) {
+                sealed = List.of();
+            } else {
+                Event.Sealed[] array = new Event.Sealed[sealedCount];
+                for (int i = 0; i < sealedCount; i++) {
+                    array[i] = new Event.Sealed(in.readUTF(table), readBytes(in));
+                }
+                sealed = List.of(array);
             }
             byte[] properties = readBytes(in);
             byte[] context = readBytes(in);
@@ -118,6 +148,19 @@ public final class EventCodec {
         }
     }
 
+    private static int count(int n) throws IOException {
+        if (n < 0) {
+            throw new IOException("negative count " + n);
+        }
+        return n;
+    }
+
+    private static Identifier readIdentifier(ByteReader in) throws IOException {
+        Identifier id = new Identifier(TYPES[in.readByte()], in.readUTF());
+        id.value().hashCode(); // cached in the string: the identity index hashes it on the applying thread otherwise
+        return id;
+    }
+
     private static void writeNullable(DataOutputStream out, @Nullable String s) throws IOException {
         out.writeBoolean(s != null);
         if (s != null) {
@@ -125,8 +168,8 @@ public final class EventCodec {
         }
     }
 
-    private static @Nullable String readNullable(DataInput in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+    private static @Nullable String readNullable(ByteReader in, @Nullable StringTable table) throws IOException {
+        return in.readBoolean() ? in.readUTF(table) : null;
     }
 
     private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {

@@ -53,13 +53,32 @@ final class MessageIdWindow {
         return n;
     }
 
+    /** FNV-1a over the UTF-8 bytes, then a mix; ASCII ids (UUIDs, most clients') are hashed without encoding them. */
     static long hash(String s) {
+        int n = s.length();
+        long h = 0xcbf2_9ce4_8422_2325L ^ n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return hashUtf8(s);
+            }
+            h ^= c;
+            h *= 0x0100_0000_01b3L;
+        }
+        return mix(h);
+    }
+
+    private static long hashUtf8(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         long h = 0xcbf2_9ce4_8422_2325L ^ bytes.length;
         for (byte b : bytes) {
             h ^= b;
             h *= 0x0100_0000_01b3L;
         }
+        return mix(h);
+    }
+
+    private static long mix(long h) {
         h ^= h >>> 33;
         h *= 0xff51_afd7_ed55_8ccdL;
         h ^= h >>> 33;

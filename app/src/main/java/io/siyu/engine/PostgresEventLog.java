@@ -337,6 +337,7 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
     }
 
     private static void readRows(CopyOut copy, Consumer<Event> sink) throws SQLException {
+        StringTable strings = new StringTable();
         try {
             boolean header = true;
             // PostgreSQL sends each row as one CopyData message (the first also carries the file
@@ -365,7 +366,7 @@ public final class PostgresEventLog implements EventLog, IdentityRules {
                     if (length < 0 || length > row.remaining()) {
                         throw new IllegalStateException("event log replay: row " + seq + " ended early");
                     }
-                    sink.accept(EventCodec.decode(tenantId, seq, message, row.position(), length));
+                    sink.accept(EventCodec.decode(tenantId, seq, message, row.position(), length, strings));
                     row.position(row.position() + length);
                 }
             }

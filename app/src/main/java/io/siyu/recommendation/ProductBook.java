@@ -131,7 +131,8 @@ final class ProductBook implements EngineExtension.Part {
                     categories[product] = id;
                 }
             }
-            if (mention.name() != null) {
+            if (mention.name() != null && !mention.name().equals(names[product])) {
+                // an equal name stays: the new copy would otherwise be kept and survive collections, for nothing
                 names[product] = mention.name();
             }
             if (weight > 0) {

@@ -70,8 +70,13 @@ final class IngestBench {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no server jar at " + jar + "; build first (./siyu build)");
         }
-        Path work = Files.createTempDirectory("siyu-bench-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
+        // --keep DIR: the server's data directory is DIR and stays after the run (for replaying the
+        // same log again with `SIYU_DATA_DIR=DIR/data java -jar ...`); a fresh temporary one otherwise
+        String keep = args.text("keep", "");
+        Path work = keep.isEmpty() ? Files.createTempDirectory("siyu-bench-") : Files.createDirectories(Path.of(keep));
+        if (keep.isEmpty()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
+        }
         report.line("# started %s; %d cores (shared); bench JVM %s; server opts %s", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 System.getenv().getOrDefault("SIYU_JAVA_OPTS", "-Xmx4g -XX:+UseParallelGC"));
@@ -98,7 +103,9 @@ final class IngestBench {
             }
         } finally {
             report.print();
-            deleteTree(work);
+            if (keep.isEmpty()) {
+                deleteTree(work);
+            }
         }
     }
 
