@@ -88,6 +88,12 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong applyErrors = new AtomicLong();
     private Thread writer;
     private java.util.concurrent.ScheduledExecutorService ticker;
+    /**
+     * Writes the snapshots the partitions capture, one at a time and in the order captured, so
+     * that a partition pauses only to serialise its tenants in memory, not for the files and fsync.
+     */
+    private final java.util.concurrent.ExecutorService snapshotWriter = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("siyu-snapshot-writer").daemon(true).factory());
 
     public Engine(EventLog eventLog, IdentityRules rules, SnapshotStore snapshots, Clock clock, Settings settings,
             EngineListener listener) {
@@ -316,7 +322,7 @@ public final class Engine implements AutoCloseable {
                 });
                 fresh.rebuiltFrom(partition.stateOf(tenant), clock.millis());
                 partition.tenants.put(tenant, fresh);
-                partition.snapshotAll();
+                partition.snapshotAll().join(); // durable before "done": the old snapshot holds the joined history
                 done.complete(fresh.lastAppliedSeq());
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
@@ -370,9 +376,14 @@ public final class Engine implements AutoCloseable {
         return replayed.get();
     }
 
-    /** Writes a snapshot of every tenant now (also done on close). */
+    /** Writes a snapshot of every tenant now (also done on close); returns once the files are durable. */
     public void snapshotAll() {
-        onEveryPartition(Partition::snapshotAll);
+        onEveryPartition(partition -> partition.snapshotAll().join());
+    }
+
+    /** Waits until every snapshot captured so far is written (for tests). */
+    void awaitSnapshots() {
+        CompletableFuture.runAsync(() -> {}, snapshotWriter).join();
     }
 
     /** Runs a task on every partition's own thread and waits for all of them. */
@@ -417,6 +428,7 @@ public final class Engine implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        snapshotWriter.shutdown();
     }
 
     private Partition partitionOf(int tenant) {
@@ -699,6 +711,8 @@ public final class Engine implements AutoCloseable {
         private final int id;
         private final Map<Integer, TenantState> tenants = new HashMap<>();
         private long appliedSinceSnapshot;
+        /** The snapshot being written, if any; only this partition's thread touches it. */
+        private CompletableFuture<Void> lastSnapshot = CompletableFuture.completedFuture(null);
         private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1024);
         private volatile long appliedSeq;
         private Thread thread;
@@ -740,7 +754,7 @@ public final class Engine implements AutoCloseable {
                     continue; // only STOP ends a partition, so nothing queued is lost
                 }
                 if (task == STOP) {
-                    snapshotAll();
+                    snapshotAll().join();
                     return;
                 }
                 try {
@@ -776,26 +790,60 @@ public final class Engine implements AutoCloseable {
         }
 
         private void maybeSnapshot() {
-            if (appliedSinceSnapshot >= settings.snapshotEvery()) {
-                snapshotAll();
+            if (appliedSinceSnapshot >= settings.snapshotEvery() && lastSnapshot.isDone()) {
+                snapshotAll(); // while the previous one is still being written, the next waits for a later batch
             }
         }
 
-        /** Snapshots every tenant of this partition, then the marker that lets replay skip to here. */
-        void snapshotAll() {
+        /**
+         * Snapshots every tenant of this partition, then the marker that lets replay skip to here.
+         * The partition serialises its tenants in memory between two events, a consistent copy at
+         * {@link #appliedSeq}, and goes on applying; the snapshot writer writes and fsyncs the
+         * tenant files and then the marker, in the order the snapshots were captured.
+         *
+         * @return completes once the files and the marker are durable; never exceptionally (a
+         *     failed snapshot is logged: the log still has everything)
+         */
+        CompletableFuture<Void> snapshotAll() {
             long started = System.nanoTime();
             long covered = appliedSeq;
+            List<SnapshotImage> images = new ArrayList<>(tenants.size());
+            long bytes = 0;
             try {
                 for (TenantState state : tenants.values()) {
-                    snapshots.write(state);
+                    SnapshotImage image = SnapshotImage.of(state);
+                    images.add(image);
+                    bytes += image.size();
                 }
-                snapshots.writeMarker(id, partitions.length, covered);
-                appliedSinceSnapshot = 0;
-                log.debug("Snapshot of partition {} at seq {} in {} ms", id, covered,
-                        (System.nanoTime() - started) / 1_000_000);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 log.error("Snapshot of partition {} failed; the log still has everything", id, e);
+                return CompletableFuture.completedFuture(null);
             }
+            appliedSinceSnapshot = 0;
+            long captured = System.nanoTime();
+            long size = bytes;
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            try {
+                snapshotWriter.execute(() -> {
+                    try {
+                        for (SnapshotImage image : images) {
+                            snapshots.write(image);
+                        }
+                        snapshots.writeMarker(id, partitions.length, covered);
+                        log.info("Snapshot of partition {} at seq {}: {} bytes, partition paused {} ms to capture it, written in {} ms",
+                                id, covered, size, (captured - started) / 1_000_000, (System.nanoTime() - captured) / 1_000_000);
+                    } catch (IOException | RuntimeException e) {
+                        log.error("Snapshot of partition {} failed; the log still has everything", id, e);
+                    } finally {
+                        written.complete(null);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.error("Snapshot of partition {} not written: the engine is closed", id, e);
+                written.complete(null);
+            }
+            lastSnapshot = written;
+            return written;
         }
     }
 }

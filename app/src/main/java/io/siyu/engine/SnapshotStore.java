@@ -3,7 +3,6 @@ package io.siyu.engine;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -33,13 +32,17 @@ public final class SnapshotStore {
     }
 
     void write(TenantState state) throws IOException {
-        Path target = directory.resolve("tenant-" + state.tenant() + ".snap");
-        Path temp = directory.resolve("tenant-" + state.tenant() + ".snap.tmp");
+        write(SnapshotImage.of(state));
+    }
+
+    /** Writes a tenant's serialised state to its file, fsynced, then renamed over the previous one. */
+    void write(SnapshotImage image) throws IOException {
+        Path target = directory.resolve("tenant-" + image.tenant() + ".snap");
+        Path temp = directory.resolve("tenant-" + image.tenant() + ".snap.tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                    java.nio.channels.Channels.newOutputStream(channel), 1 << 16));
-            state.write(out);
+            BufferedOutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+            image.writeTo(out);
             out.flush();
             channel.force(true);
         }

@@ -170,7 +170,11 @@ final class IngestBench {
                 "events/s", rates, singleMedian >= 20_000, "≥ 20,000 events/s");
     }
 
-    /** (3) Open loop at half the batch maximum; latency from when each request was due. */
+    /**
+     * (3) Open loop at half the batch maximum; latency from when each request was due. Prints the
+     * p99 and maximum of each second (UTC wall clock of its start) to line stalls up with the
+     * server's log (snapshots) and a GC log.
+     */
     private void latency() throws IOException, InterruptedException {
         if (Double.isNaN(batchMedian)) {
             int warmup = args.integer("warmup", 30);
@@ -190,6 +194,12 @@ final class IngestBench {
             report.line("latency run %d at %,.0f events/s offered (%,.0f achieved): p50 %.2f ms, p99 %.2f ms, "
                     + "p99.9 %.2f ms, max %.2f ms (%d errors)", r, rate * 100, result.eventsPerSecond(), p50s.getLast(),
                     p99s.getLast(), p999s.getLast(), result.latencyMicros().getMaxValue() / 1000.0, result.errors());
+            for (int s = 0; s < result.perSecond().size(); s++) {
+                Histogram second = result.perSecond().get(s);
+                report.line("  second %2d (from %s): %,d requests, p99 %.1f ms, max %.1f ms", s,
+                        Instant.ofEpochMilli(result.startEpochMillis() + s * 1_000L), second.getTotalCount(),
+                        ms(second, 99), second.getMaxValue() / 1000.0);
+            }
         }
         report.result("ack latency p50, open loop at %,.0f events/s (batches of 100)".formatted(rate * 100), median(p50s),
                 "ms", p50s, true, "");

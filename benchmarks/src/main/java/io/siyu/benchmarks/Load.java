@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
 final class Load {
 
     /** What one run did. */
-    record Result(long requests, long events, long errors, double seconds, Histogram latencyMicros, long reconnects) {
+    record Result(long requests, long events, long errors, double seconds, Histogram latencyMicros, long reconnects,
+            long startEpochMillis, List<Histogram> perSecond) {
         double eventsPerSecond() {
             return events / seconds;
         }
@@ -47,6 +48,7 @@ final class Load {
             throw new IllegalArgumentException("need at least one request per connection");
         }
         long start = System.nanoTime() + 50_000_000L;
+        long startEpochMillis = System.currentTimeMillis() + 50;
         long end = start + (long) (seconds * 1e9);
         List<Worker> workers = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
@@ -56,7 +58,7 @@ final class Load {
             }
             long interval = rate > 0 ? (long) (1e9 * connections / rate) : 0;
             long first = start + (rate > 0 ? interval * c / connections : 0);
-            workers.add(new Worker(own, first, end, interval));
+            workers.add(new Worker(own, start, first, end, interval));
         }
         List<Thread> threads = workers.stream().map(w -> Thread.ofPlatform().name("load").start(w)).toList();
         for (Thread thread : threads) {
@@ -69,15 +71,22 @@ final class Load {
         }
         Histogram latency = new Histogram(60_000_000L, 3);
         long requestsDone = 0, events = 0, errors = 0, reconnects = 0, last = start;
+        List<Histogram> perSecond = new ArrayList<>();
+        for (int s = 0; s < (int) Math.ceil(seconds); s++) {
+            perSecond.add(new Histogram(60_000_000L, 2));
+        }
         for (Worker w : workers) {
             latency.add(w.latency);
+            for (int s = 0; s < perSecond.size(); s++) {
+                perSecond.get(s).add(w.perSecond[s]);
+            }
             requestsDone += w.requests;
             events += w.events;
             errors += w.errors;
             reconnects += w.connection.reconnects();
             last = Math.max(last, w.finished);
         }
-        return new Result(requestsDone, events, errors, (last - start) / 1e9, latency, reconnects);
+        return new Result(requestsDone, events, errors, (last - start) / 1e9, latency, reconnects, startEpochMillis, perSecond);
     }
 
     private final class Worker implements Runnable {
@@ -87,13 +96,21 @@ final class Load {
         final long interval;
         final HttpConnection connection = new HttpConnection(server);
         final Histogram latency = new Histogram(60_000_000L, 3);
+        /** Latencies by the second (since the run's start) in which each request was due. */
+        final Histogram[] perSecond;
+        final long start;
         long requests;
         long events;
         long errors;
         long finished;
 
-        Worker(List<Payloads.Request> own, long first, long end, long interval) {
+        Worker(List<Payloads.Request> own, long start, long first, long end, long interval) {
             this.own = own;
+            this.start = start;
+            this.perSecond = new Histogram[(int) Math.ceil((end - start) / 1e9)];
+            for (int s = 0; s < perSecond.length; s++) {
+                perSecond[s] = new Histogram(60_000_000L, 2);
+            }
             this.first = first;
             this.end = end;
             this.interval = interval;
@@ -135,7 +152,9 @@ final class Load {
                         continue;
                     }
                     long done = System.nanoTime();
-                    latency.recordValue(Math.min(60_000_000L, Math.max(1, (done - due) / 1_000)));
+                    long micros = Math.min(60_000_000L, Math.max(1, (done - due) / 1_000));
+                    latency.recordValue(micros);
+                    perSecond[(int) Math.min(perSecond.length - 1, Math.max(0, (due - start) / 1_000_000_000L))].recordValue(micros);
                     if (status == 200) {
                         requests++;
                         events += request.events();
