@@ -24,6 +24,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -71,7 +72,9 @@ final class SingleEventPath extends HttpFilter {
         this.json = json;
     }
 
+    /** On unless {@code siyu.ingestion.lean-single=false}, which sends every request through the controller (to compare). */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "siyu.ingestion.lean-single", havingValue = "true", matchIfMissing = true)
     static class Registration {
 
         @Bean
