@@ -114,7 +114,7 @@ final class IngestBench {
         report.line("# payloads: %,d distinct events (%.0f bytes each on average) from up to %,d people; "
                 + "%,d batch requests of 100 (%.0f KB), %,d single-event requests; message ids unique per send",
                 events.size(), averageBytes, people, batches.size(), batches.getFirst().bytes().length / 1024.0, singles.size());
-        String clientThreads = args.text("client-threads", "virtual");
+        String clientThreads = args.text("client-threads", "platform");
         if (!clientThreads.equals("virtual") && !clientThreads.equals("platform")) {
             throw new IllegalArgumentException("--client-threads is virtual or platform, not " + clientThreads);
         }

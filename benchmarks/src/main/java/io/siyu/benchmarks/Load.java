@@ -11,11 +11,12 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Drives pre-serialised requests over keep-alive connections, one thread and one request in
- * flight per connection. The threads are virtual by default: with 256 connections, 256 platform
- * threads cost the client a kernel context switch per request (44.5 µs of client CPU per
- * single-event request on a quiet 2-core machine), while virtual threads park on the JDK's poller
- * and run on a couple of carriers; what the server sees (connections, one request in flight on
- * each, no pipelining) is the same. {@code --client-threads platform} gives the old client. Closed loop measures the most the server sustains; open loop
+ * flight per connection. The threads are platform threads unless {@code --client-threads virtual}:
+ * with 256 connections, 256 platform threads cost the client a kernel context switch per request,
+ * while virtual threads park on the JDK's poller and share a couple of carriers. What the server
+ * sees (connections, one request in flight on each, no pipelining) is the same either way; on the
+ * shared machine neither was clearly cheaper (docs/benchmarks.md, issue 2 session 5). Closed loop
+ * measures the most the server sustains; open loop
  * sends at a fixed rate and measures latency from when each request was <em>due</em>, so a
  * stalled server cannot hide its stall by slowing the client (coordinated omission).
  */
