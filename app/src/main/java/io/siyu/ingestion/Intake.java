@@ -63,6 +63,44 @@ public class Intake {
      */
     public Result accept(TenantId tenant, List<Message> messages, String source, @Nullable Instant batchSentAt) {
         long receivedAt = clock.millis();
+        List<Normaliser.Outcome> outcomes = normalise(tenant, messages, source, batchSentAt, receivedAt);
+        List<Event> events = new ArrayList<>(messages.size());
+        List<Quarantine.Item> bad = new ArrayList<>();
+        List<Message> badMessages = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Message message = messages.get(i);
+            switch (outcomes.get(i)) {
+                case Normaliser.Outcome.Accepted accepted -> events.add(accepted.event());
+                case Normaliser.Outcome.Rejected rejected -> {
+                    bad.add(new Quarantine.Item(source, rejected.eventName(), rejected.messageId(), rejected.violations(),
+                            message.rawJson()));
+                    badMessages.add(message);
+                    rejected.violations().forEach(v -> countReject(v.rule()));
+                }
+            }
+        }
+        return accept(tenant, events, bad, badMessages, receivedAt);
+    }
+
+    /**
+     * The lean single-message path: normalises one message and, when it is valid, waits until its
+     * event is durable, exactly as {@link #accept} would. When the message breaks its schema nothing
+     * is recorded and the answer is null: the caller hands the message to {@link #accept}, which
+     * quarantines it and explains why.
+     *
+     * @throws ServiceUnavailable as {@link #accept}
+     */
+    @Nullable Result acceptIfValid(TenantId tenant, Message message, String source) {
+        long receivedAt = clock.millis();
+        Normaliser.Outcome outcome = normalise(tenant, List.of(message), source, null, receivedAt).getFirst();
+        if (!(outcome instanceof Normaliser.Outcome.Accepted accepted)) {
+            return null;
+        }
+        return accept(tenant, List.of(accepted.event()), List.of(), List.of(), receivedAt);
+    }
+
+    private List<Normaliser.Outcome> normalise(TenantId tenant, List<Message> messages, String source,
+            @Nullable Instant batchSentAt, long receivedAt) {
         List<Normaliser.Outcome> outcomes = new ArrayList<>(messages.size());
         boolean[] missedKey = new boolean[messages.size()];
         boolean anyMissed = false;
@@ -88,22 +126,7 @@ public class Intake {
                 }
             }
         }
-        List<Event> events = new ArrayList<>(messages.size());
-        List<Quarantine.Item> bad = new ArrayList<>();
-        List<Message> badMessages = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            Message message = messages.get(i);
-            switch (outcomes.get(i)) {
-                case Normaliser.Outcome.Accepted accepted -> events.add(accepted.event());
-                case Normaliser.Outcome.Rejected rejected -> {
-                    bad.add(new Quarantine.Item(source, rejected.eventName(), rejected.messageId(), rejected.violations(),
-                            message.rawJson()));
-                    badMessages.add(message);
-                    rejected.violations().forEach(v -> countReject(v.rule()));
-                }
-            }
-        }
-        return accept(tenant, events, bad, badMessages, receivedAt);
+        return outcomes;
     }
 
     /** Records a message that could not even be parsed, quarantined with its reason. */

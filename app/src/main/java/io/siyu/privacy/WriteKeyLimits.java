@@ -1,6 +1,7 @@
 package io.siyu.privacy;
 
 import io.siyu.platform.Credentials;
+import io.siyu.platform.WriteKeyGate;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,34 +20,52 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Enforces write keys' scopes and request rates on the Segment-spec ingestion paths ({@code /v1/*})
  * before any body is read: a call outside the key's scopes is a 403 problem, one over its rate a
  * 429 with {@code Retry-After}. Unknown keys pass through to the controller, which answers 401.
+ * The check itself is the {@link WriteKeyGate} bean, which the lean single-event path of the
+ * ingestion module calls before this filter would run; a request is checked once.
  */
 @Configuration(proxyBeanMethods = false)
 class WriteKeyLimits {
 
+    /** Set on a request once it has been checked, so that nothing charges it twice. */
+    static final String CHECKED = WriteKeyLimits.class.getName() + ".checked";
+
     @Bean
-    FilterRegistrationBean<OncePerRequestFilter> writeKeyLimitFilter(Credentials credentials) {
+    WriteKeyGate writeKeyGate(Credentials credentials) {
         RateLimiter limiter = new RateLimiter();
+        return (request, response) -> {
+            if (request.getAttribute(CHECKED) != null) {
+                return true;
+            }
+            request.setAttribute(CHECKED, Boolean.TRUE);
+            String key = writeKey(request.getHeader("Authorization"));
+            Optional<Credentials.WriteKeyPolicy> policy = key == null ? Optional.empty() : credentials.writeKeyPolicy(key);
+            if (policy.isPresent() && "POST".equals(request.getMethod())) {
+                String scope = scopeOf(request.getRequestURI().substring(request.getContextPath().length()));
+                if (scope != null && !policy.get().scopes().contains(scope)) {
+                    problem(response, 403, "forbidden", "Forbidden", "写入密钥无 '" + scope + "' 权限 / this write key's scopes "
+                            + policy.get().scopes() + " do not include '" + scope + "'", request, 0);
+                    return false;
+                }
+                long wait = limiter.acquire("wk:" + policy.get().id(), policy.get().ratePerSecond(), System.nanoTime());
+                if (wait > 0) {
+                    problem(response, 429, "too-many-requests", "Too many requests", "写入过快 / this write key is limited to "
+                            + policy.get().ratePerSecond() + " requests a second", request, wait);
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> writeKeyLimitFilter(WriteKeyGate gate) {
         OncePerRequestFilter filter = new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
-                String key = writeKey(request.getHeader("Authorization"));
-                Optional<Credentials.WriteKeyPolicy> policy = key == null ? Optional.empty() : credentials.writeKeyPolicy(key);
-                if (policy.isPresent() && "POST".equals(request.getMethod())) {
-                    String scope = scopeOf(request.getRequestURI().substring(request.getContextPath().length()));
-                    if (scope != null && !policy.get().scopes().contains(scope)) {
-                        problem(response, 403, "forbidden", "Forbidden", "写入密钥无 '" + scope + "' 权限 / this write key's scopes "
-                                + policy.get().scopes() + " do not include '" + scope + "'", request, 0);
-                        return;
-                    }
-                    long wait = limiter.acquire("wk:" + policy.get().id(), policy.get().ratePerSecond(), System.nanoTime());
-                    if (wait > 0) {
-                        problem(response, 429, "too-many-requests", "Too many requests", "写入过快 / this write key is limited to "
-                                + policy.get().ratePerSecond() + " requests a second", request, wait);
-                        return;
-                    }
+                if (gate.admit(request, response)) {
+                    chain.doFilter(request, response);
                 }
-                chain.doFilter(request, response);
             }
         };
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);

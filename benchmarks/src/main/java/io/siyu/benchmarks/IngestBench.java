@@ -121,7 +121,12 @@ final class IngestBench {
         report.line("# payloads: %,d distinct events (%.0f bytes each on average) from up to %,d people; "
                 + "%,d batch requests of 100 (%.0f KB), %,d single-event requests; message ids unique per send",
                 events.size(), averageBytes, people, batches.size(), batches.getFirst().bytes().length / 1024.0, singles.size());
-        load = new Load(server.address(), ids);
+        String clientThreads = args.text("client-threads", "platform");
+        if (!clientThreads.equals("virtual") && !clientThreads.equals("platform")) {
+            throw new IllegalArgumentException("--client-threads is virtual or platform, not " + clientThreads);
+        }
+        load = new Load(server.address(), ids, clientThreads.equals("virtual"));
+        report.line("# load client: one %s thread per connection", clientThreads);
     }
 
     /** (1) Batches of 100 on /v1/batch, closed loop. */
@@ -157,13 +162,18 @@ final class IngestBench {
         drainMillis();
         List<Double> rates = new ArrayList<>();
         for (int r = 1; r <= runs; r++) {
+            double commitsBefore = server.metric("siyu_log_group_commits_total");
+            double appendedBefore = server.metric("siyu_ingest_events_total");
             Cpu cpu = Cpu.start(server);
             Load.Result result = load.closedLoop(singles, singleConnections, shortSeconds);
             drainMillis();
             rates.add(result.eventsPerSecond());
-            report.line("single run %d: %,.0f events/s (%,d requests in %.1f s, %d errors, p50 %.1f ms, p99 %.1f ms); %s", r,
-                    result.eventsPerSecond(), result.requests(), result.seconds(), result.errors(),
-                    ms(result.latencyMicros(), 50), ms(result.latencyMicros(), 99), cpu.perEvent(server, result.events()));
+            report.line("single run %d: %,.0f events/s (%,d requests in %.1f s, %d errors, p50 %.1f ms, p99 %.1f ms, "
+                    + "%,d connects, %.0f events per group commit); %s", r, result.eventsPerSecond(), result.requests(),
+                    result.seconds(), result.errors(), ms(result.latencyMicros(), 50), ms(result.latencyMicros(), 99),
+                    result.reconnects(), (server.metric("siyu_ingest_events_total") - appendedBefore)
+                            / (server.metric("siyu_log_group_commits_total") - commitsBefore),
+                    cpu.perEvent(server, result.events()));
         }
         singleMedian = median(rates);
         report.result("HTTP /v1/track, 1 event/request, %d connections".formatted(singleConnections), singleMedian,

@@ -10,8 +10,13 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * Drives pre-serialised requests over keep-alive connections, one platform thread and one
- * request in flight per connection. Closed loop measures the most the server sustains; open loop
+ * Drives pre-serialised requests over keep-alive connections, one thread and one request in
+ * flight per connection. The threads are platform threads unless {@code --client-threads virtual}:
+ * with 256 connections, 256 platform threads cost the client a kernel context switch per request,
+ * while virtual threads park on the JDK's poller and share a couple of carriers. What the server
+ * sees (connections, one request in flight on each, no pipelining) is the same either way; on the
+ * shared machine neither was clearly cheaper (docs/benchmarks.md, issue 2 session 5). Closed loop
+ * measures the most the server sustains; open loop
  * sends at a fixed rate and measures latency from when each request was <em>due</em>, so a
  * stalled server cannot hide its stall by slowing the client (coordinated omission).
  */
@@ -27,11 +32,16 @@ final class Load {
 
     private final InetSocketAddress server;
     private final AtomicLong ids;
+    private final boolean virtualThreads;
 
-    /** @param ids the source of message-id numbers, shared by every run against one server */
-    Load(InetSocketAddress server, AtomicLong ids) {
+    /**
+     * @param ids the source of message-id numbers, shared by every run against one server
+     * @param virtualThreads one virtual thread per connection rather than a platform thread
+     */
+    Load(InetSocketAddress server, AtomicLong ids, boolean virtualThreads) {
         this.server = server;
         this.ids = ids;
+        this.virtualThreads = virtualThreads;
     }
 
     Result closedLoop(List<Payloads.Request> requests, int connections, double seconds) {
@@ -60,7 +70,9 @@ final class Load {
             long first = start + (rate > 0 ? interval * c / connections : 0);
             workers.add(new Worker(own, start, first, end, interval));
         }
-        List<Thread> threads = workers.stream().map(w -> Thread.ofPlatform().name("load").start(w)).toList();
+        List<Thread> threads = workers.stream()
+                .map(w -> virtualThreads ? Thread.ofVirtual().name("load").start(w) : Thread.ofPlatform().name("load").start(w))
+                .toList();
         for (Thread thread : threads) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis((long) seconds + 120));
