@@ -16,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -76,6 +77,17 @@ final class JournalWriter implements AutoCloseable {
     private static final Object END = new Object();
     private final Thread encoder;
     private final Thread thread;
+    /** Two groups are written at once (PostgreSQL's work on one core, the other's on the other); they commit in order. */
+    private static final int WRITERS = 2;
+    private final ExecutorService writers = Executors.newFixedThreadPool(WRITERS,
+            Thread.ofPlatform().name("siyu-journey-write-", 0).daemon(true).factory());
+    private final Semaphore writing = new Semaphore(WRITERS);
+    /** Completes once the last group handed to a writer is committed. */
+    private CompletableFuture<Void> lastCommitted = CompletableFuture.completedFuture(null);
+    /** Journal ids reserved from the table's sequence, handed out in encoding order. */
+    private long[] journalIds = new long[0];
+    private int journalIdAt;
+    static final int ID_BLOCK = 10_000;
     private final ExecutorService snapshots = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("siyu-journey-snapshot").daemon(true).factory());
     private volatile boolean running = true;
@@ -214,21 +226,72 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
-    /** The second stage: writes each encoded group until it is durable, then tells its batches and the outbox. */
+    /**
+     * The second stage: hands each encoded group to one of {@value #WRITERS} writers, which COPY
+     * their groups side by side but commit strictly in order (each waits for the one before), so
+     * batches complete in order and no group is durable without every group before it. Journal
+     * rows carry ids reserved in encoding order, so the journal's order is the groups' order
+     * whatever the timing of the COPYs. A snapshot waits until every group before it is committed.
+     */
     private void writeGroups() {
         try {
             for (Object next = encoded.take(); next != END; next = encoded.take()) {
                 if (next instanceof Snapshot snapshot) {
+                    lastCommitted.join();
                     place(snapshot);
                     continue;
                 }
                 Group group = (Group) next;
-                writeUntilDurable(group);
-                group.batches.forEach(b -> b.done.complete(null));
-                committed.run();
+                writing.acquire();
+                CompletableFuture<Void> previous = lastCommitted;
+                CompletableFuture<Void> mine = new CompletableFuture<>();
+                lastCommitted = mine;
+                writers.execute(() -> {
+                    try {
+                        writeUntilDurable(group, previous);
+                        previous.join(); // an empty group (a flush marker) is done only behind the ones before it
+                        group.batches.forEach(b -> b.done.complete(null));
+                        committed.run();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        mine.complete(null);
+                        writing.release();
+                    }
+                });
             }
+            lastCommitted.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The next journal id: from a block reserved from the table's sequence, so ids follow encoding order. */
+    private long nextJournalId() throws InterruptedException {
+        if (journalIdAt == journalIds.length) {
+            journalIds = reserveJournalIds(ID_BLOCK);
+            journalIdAt = 0;
+        }
+        return journalIds[journalIdAt++];
+    }
+
+    private long[] reserveJournalIds(int n) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT nextval('journey_journal_id_seq') FROM generate_series(1, ?)")) {
+                ps.setInt(1, n);
+                long[] ids = new long[n];
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    for (int i = 0; i < n && rs.next(); i++) {
+                        ids[i] = rs.getLong(1);
+                    }
+                }
+                java.util.Arrays.sort(ids); // one call's values rise; sorted all the same, in case the server returned them otherwise
+                return ids;
+            } catch (SQLException e) {
+                log.error("Journey journal: cannot reserve ids (attempt {})", attempt, e);
+                Thread.sleep(Math.min(5_000, 100L * attempt));
+            }
         }
     }
 
@@ -287,10 +350,10 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
-    private void writeUntilDurable(Group group) throws InterruptedException {
+    private void writeUntilDurable(Group group, CompletableFuture<Void> previous) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                write(group);
+                write(group, previous);
                 return;
             } catch (SQLException | IOException | RuntimeException e) {
                 log.error("Journey journal write failed (attempt {}); retrying the same {} batches", attempt, group.batches.size(), e);
@@ -313,7 +376,7 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
-    private Group encode(List<Batch> group) {
+    private Group encode(List<Batch> group) throws InterruptedException {
         long cursor = -1;
         int rowsHint = 0;
         int stepCount = 0;
@@ -344,13 +407,13 @@ final class JournalWriter implements AutoCloseable {
                     }
                     if (j < list.size() && list.get(j).kind() == JournalSink.Kind.AT && sameEnrollment(s, list.get(j))) {
                         Batch.Step w = list.get(j); // entered and went straight on to a wait: one row for both
-                        journalRow(journal, s.tenant(), s.kind(), s.journey(), s.version(), s.person(), s.entry(), w.step(),
+                        journalRow(journal, nextJournalId(), s.tenant(), s.kind(), s.journey(), s.version(), s.person(), s.entry(), w.step(),
                                 w.node(), s.at(), w.deadline(), null, s.vars());
                         folded = j;
                         continue;
                     }
                 }
-                journalRow(journal, s.tenant(), s.kind(), s.journey(), s.version(), s.person(), s.entry(), s.step(), s.node(),
+                journalRow(journal, nextJournalId(), s.tenant(), s.kind(), s.journey(), s.version(), s.person(), s.entry(), s.step(), s.node(),
                         s.at(), s.deadline(), s.reason(), s.vars());
             }
             outbox.addAll(batch.actions);
@@ -377,7 +440,11 @@ final class JournalWriter implements AutoCloseable {
         return new Group(group, journal, outbox, outboxRows, parameters, contexts, counts, receipts, cursor, stepCount);
     }
 
-    private void write(Group group) throws SQLException, IOException {
+    /**
+     * COPYs the group's rows, waits until the group before it is committed, then adds the counts,
+     * receipts and cursor (rows the groups share, so never locked by two at once) and commits.
+     */
+    private void write(Group group, CompletableFuture<Void> previous) throws SQLException, IOException {
         if (group.isEmpty()) {
             return; // a flush marker, or the empty end of a batch in parts: nothing to make durable
         }
@@ -386,14 +453,24 @@ final class JournalWriter implements AutoCloseable {
             c.setAutoCommit(false);
             try {
                 if (journaled > 0) {
-                    group.journal.send(c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY journey_journal (tenant_id, kind, "
-                            + "journey_id, version, person, entry, step, node, at, deadline, reason, vars) FROM STDIN (FORMAT binary)"));
+                    try {
+                        group.journal.send(c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY journey_journal (id, tenant_id, "
+                                + "kind, journey_id, version, person, entry, step, node, at, deadline, reason, vars) FROM STDIN (FORMAT binary)"));
+                    } catch (SQLException e) {
+                        if (alreadyCommitted(e)) { // a commit whose answer was lost: all of this group is there
+                            c.rollback();
+                            log.warn("Journey journal: a group's rows are already there (its commit's answer was lost); not written again");
+                            return;
+                        }
+                        throw e;
+                    }
                 }
                 if (group.outboxRows != null) {
                     insertOutbox(c, group.outboxRows);
                 } else if (!group.outbox.isEmpty()) {
                     insertFewOutboxRows(c, group.outbox, group.parameters, group.contexts);
                 }
+                previous.join();
                 if (!group.counts.isEmpty()) {
                     addCounts(c, group.counts);
                 }
@@ -417,9 +494,15 @@ final class JournalWriter implements AutoCloseable {
         actions += group.outbox.size();
     }
 
-    private void journalRow(CopyBinary.Writer out, int tenant, JournalSink.Kind kind, int journey, int version, int person,
+    /** A journal id that is already there: the ids are the group's own, so the group was committed. */
+    private static boolean alreadyCommitted(SQLException e) {
+        return "23505".equals(e.getSQLState()) && e instanceof org.postgresql.util.PSQLException p
+                && p.getServerErrorMessage() != null && "journey_journal_pkey".equals(p.getServerErrorMessage().getConstraint());
+    }
+
+    private void journalRow(CopyBinary.Writer out, long id, int tenant, JournalSink.Kind kind, int journey, int version, int person,
             int entry, int step, String node, long at, long deadline, @Nullable String reason, @Nullable Map<String, String> vars) {
-        out.row(12).int4(tenant).text(kind.name()).int4(journey).int4(version).int4(person).int4(entry).int4(step).text(node)
+        out.row(13).int8(id).int4(tenant).text(kind.name()).int4(journey).int4(version).int4(person).int4(entry).int4(step).text(node)
                 .int8(at).int8(deadline).text(reason).jsonb(vars == null ? null : FlatJson.bytes(vars, json));
     }
 
@@ -550,6 +633,8 @@ final class JournalWriter implements AutoCloseable {
         try {
             encoder.join(10_000);
             thread.join(10_000);
+            writers.shutdown();
+            writers.awaitTermination(10, TimeUnit.SECONDS);
             snapshots.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

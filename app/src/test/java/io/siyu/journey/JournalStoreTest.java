@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,8 @@ class JournalStoreTest {
         dataSource = postgres.getPostgresDatabase();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE tenants (id int PRIMARY KEY)");
-            for (String migration : List.of("V4__journeys.sql", "V14__journey_receipts.sql", "V16__journey_snapshots.sql")) {
+            for (String migration : List.of("V4__journeys.sql", "V14__journey_receipts.sql", "V16__journey_snapshots.sql",
+                    "V19__journey_outbox_lean.sql", "V22__journey_outbox_action_id_bytes.sql")) {
                 try (var in = JournalStoreTest.class.getResourceAsStream("/db/migration/" + migration)) {
                     s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }
@@ -179,6 +181,37 @@ class JournalStoreTest {
         JourneyBook restored = restored(false);
         assertSameBook(restored, book, 3_000);
         assertThat(restored.activeEnrollments()).isEqualTo(3_000 - 751); // people 0..1,500 were due; the even ones left
+        assertSameFuture(restored, book);
+    }
+
+    @Test
+    void groupsWrittenSideBySideKeepEachPersonsJournalInStepOrder() throws Exception {
+        JourneyBook book = book();
+        try (JournalWriter writer = new JournalWriter(dataSource, json, () -> {})) {
+            for (int p = 0; p < 600; p++) {
+                enter(book, writer, p, p + 1); // one small batch each: many groups, written by both writers
+            }
+            for (int day = 1; day <= 2; day++) { // the even people leave with a gift, the odd ones wait again
+                advance(book, writer, NOW + day * DAY + 600_000L);
+            }
+            writer.flush();
+        }
+        Map<Long, Integer> lastStep = new HashMap<>();
+        long rows = 0;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT person, entry, step FROM journey_journal ORDER BY id")) {
+            while (rs.next()) {
+                rows++;
+                long enrollment = (long) rs.getInt(1) << 32 | rs.getInt(2);
+                Integer before = lastStep.put(enrollment, rs.getInt(3));
+                if (before != null) {
+                    assertThat(rs.getInt(3)).as("person %d: a later step's row has the larger id", rs.getInt(1)).isGreaterThan(before);
+                }
+            }
+        }
+        assertThat(rows).isGreaterThan(600 + 300); // entries, second waits, exits
+        JourneyBook restored = restored(false);
+        assertSameBook(restored, book, 600);
         assertSameFuture(restored, book);
     }
 
