@@ -5,8 +5,12 @@ import io.siyu.platform.PayloadTooLarge;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /** Reading request bodies under a size limit, for every collection endpoint. */
 public final class RequestBodies {
@@ -59,6 +63,25 @@ public final class RequestBodies {
         } catch (ZipException | java.io.EOFException e) {
             throw new InvalidInput("body", "gzip", "the gzip body is corrupt or truncated");
         }
+    }
+
+    /**
+     * The write key of a Segment call: the HTTP Basic user name, else {@code writeKey} in the body;
+     * null when there is neither.
+     *
+     * @throws IllegalArgumentException when the Authorization header is not valid Basic credentials
+     */
+    static @Nullable String writeKey(@Nullable String authorization, JsonNode body) {
+        String key = null;
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            key = colon >= 0 ? decoded.substring(0, colon) : decoded;
+        }
+        if ((key == null || key.isEmpty()) && body.isObject() && body.path("writeKey").isString()) {
+            key = body.path("writeKey").stringValue();
+        }
+        return key == null || key.isEmpty() ? null : key;
     }
 
     private static PayloadTooLarge tooLarge(int limit, String what) {

@@ -17,7 +17,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,21 +156,13 @@ final class SingleEventPath extends HttpFilter {
      * {@code writeKey} in the body; null when the controller would answer 401.
      */
     private @Nullable TenantId tenantOf(HttpServletRequest request, JsonNode message) {
-        String key = null;
-        String header = request.getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-                int colon = decoded.indexOf(':');
-                key = colon >= 0 ? decoded.substring(0, colon) : decoded;
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
+        String key;
+        try {
+            key = RequestBodies.writeKey(request.getHeader("Authorization"), message);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
-        if ((key == null || key.isEmpty()) && message.path("writeKey").isString()) {
-            key = message.path("writeKey").stringValue();
-        }
-        if (key == null || key.isEmpty()) {
+        if (key == null) {
             return null;
         }
         return credentials.tenantOfWriteKey(key).orElse(null);

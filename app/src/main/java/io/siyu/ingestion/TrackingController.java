@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -179,21 +178,13 @@ class TrackingController {
     }
 
     private TenantId authenticate(HttpServletRequest request, JsonNode body) {
-        String key = null;
-        String header = request.getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-                int colon = decoded.indexOf(':');
-                key = colon >= 0 ? decoded.substring(0, colon) : decoded;
-            } catch (IllegalArgumentException e) {
-                throw new Unauthorized("Basic", "the Authorization header is not valid Basic credentials");
-            }
+        String key;
+        try {
+            key = RequestBodies.writeKey(request.getHeader("Authorization"), body);
+        } catch (IllegalArgumentException e) {
+            throw new Unauthorized("Basic", "the Authorization header is not valid Basic credentials");
         }
-        if ((key == null || key.isEmpty()) && body.isObject() && body.path("writeKey").isString()) {
-            key = body.path("writeKey").stringValue();
-        }
-        if (key == null || key.isEmpty()) {
+        if (key == null) {
             throw new Unauthorized("Basic", "send the write key as the Basic user name, or as 'writeKey' in the body");
         }
         return credentials.tenantOfWriteKey(key)

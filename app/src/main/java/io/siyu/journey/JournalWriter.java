@@ -84,10 +84,9 @@ final class JournalWriter implements AutoCloseable {
     private final Semaphore writing = new Semaphore(WRITERS);
     /** Completes once the last group handed to a writer is committed. */
     private CompletableFuture<Void> lastCommitted = CompletableFuture.completedFuture(null);
-    /** Journal ids reserved from the table's sequence, handed out in encoding order. */
-    private long[] journalIds = new long[0];
-    private int journalIdAt;
-    static final int ID_BLOCK = 10_000;
+    /** Journal ids reserved from the table's sequence, handed out in encoding order: the next, and the block's end. */
+    private long journalIdAt;
+    private long journalIdEnd;
     private final ExecutorService snapshots = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("siyu-journey-snapshot").daemon(true).factory());
     private volatile boolean running = true;
@@ -268,26 +267,29 @@ final class JournalWriter implements AutoCloseable {
 
     /** The next journal id: from a block reserved from the table's sequence, so ids follow encoding order. */
     private long nextJournalId() throws InterruptedException {
-        if (journalIdAt == journalIds.length) {
-            journalIds = reserveJournalIds(ID_BLOCK);
-            journalIdAt = 0;
+        if (journalIdAt == journalIdEnd) {
+            reserveJournalIds();
         }
-        return journalIds[journalIdAt++];
+        return journalIdAt++;
     }
 
-    private long[] reserveJournalIds(int n) throws InterruptedException {
+    /**
+     * One {@code nextval} of the journal's sequence is one block: its increment (V23: 10,000) is
+     * the block's size, so no other caller can be given an id inside it.
+     */
+    private void reserveJournalIds() throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT nextval('journey_journal_id_seq') FROM generate_series(1, ?)")) {
-                ps.setInt(1, n);
-                long[] ids = new long[n];
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    for (int i = 0; i < n && rs.next(); i++) {
-                        ids[i] = rs.getLong(1);
-                    }
+                    "SELECT nextval('journey_journal_id_seq'), increment_by FROM pg_sequences WHERE sequencename = 'journey_journal_id_seq'");
+                    java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("journey_journal_id_seq not found");
                 }
-                java.util.Arrays.sort(ids); // one call's values rise; sorted all the same, in case the server returned them otherwise
-                return ids;
+                long first = rs.getLong(1);
+                long size = Math.max(1, rs.getLong(2));
+                journalIdAt = first;
+                journalIdEnd = first + size;
+                return;
             } catch (SQLException e) {
                 log.error("Journey journal: cannot reserve ids (attempt {})", attempt, e);
                 Thread.sleep(Math.min(5_000, 100L * attempt));

@@ -359,7 +359,7 @@ public final class JourneyBench {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE tenants (id int PRIMARY KEY)");
             for (String migration : List.of("V4__journeys.sql", "V14__journey_receipts.sql", "V16__journey_snapshots.sql",
-                    "V19__journey_outbox_lean.sql", "V22__journey_outbox_action_id_bytes.sql")) {
+                    "V19__journey_outbox_lean.sql", "V22__journey_outbox_action_id_bytes.sql", "V23__journey_journal_id_blocks.sql")) {
                 try (InputStream in = JourneyBench.class.getResourceAsStream("/db/migration/" + migration)) {
                     s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }
