@@ -381,8 +381,12 @@ public final class Engine implements AutoCloseable {
         onEveryPartition(partition -> partition.snapshotAll().join());
     }
 
-    /** Waits until every snapshot captured so far is written (for tests). */
-    void awaitSnapshots() {
+    /**
+     * Waits until every snapshot the partitions have captured so far is written (tests and tools:
+     * periodic snapshots are captured on the partition and written on another thread).
+     */
+    public void awaitSnapshots() {
+        onEveryPartition(partition -> {}); // a capture queued behind the last applied batch is taken by now
         CompletableFuture.runAsync(() -> {}, snapshotWriter).join();
     }
 

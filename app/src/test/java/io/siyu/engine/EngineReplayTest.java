@@ -48,6 +48,7 @@ class EngineReplayTest {
         }
         List<ProfileView> before = views(live);
         // no close(): the last snapshot is older than the log, as after a crash
+        live.awaitSnapshots(); // the periodic ones are written off the partition thread
         Engine fromSnapshot = new Engine(log, log, new SnapshotStore(snapshots), clock,
                 new Engine.Settings(1, 500, 700, 1024), EngineListener.NONE);
         fromSnapshot.start();

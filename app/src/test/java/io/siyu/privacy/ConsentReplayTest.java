@@ -57,6 +57,7 @@ class ConsentReplayTest {
         assertThat(before).contains("u-1:MARKETING=REFUSED", "u-2:PERSONALISATION=ALL", "u-3:ANALYTICS=ALL",
                 "u-5:MARKETING=REFUSED");
 
+        live.awaitSnapshots(); // periodic snapshots are written off the partition thread
         Engine fromSnapshot = engine(log, snapshots, 50);
         fromSnapshot.start();
         Engine fromLog = engine(log, empty, 1_000_000);

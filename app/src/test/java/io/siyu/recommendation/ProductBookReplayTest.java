@@ -68,6 +68,7 @@ class ProductBookReplayTest {
         assertThat(before).doesNotContain("old-hit")
                 .contains("popular=[p-4, ").contains("u-2=[p-3:in-cart:三号:c-1").contains("u-9=[p-2:in-cart:null:c-0, p-1:viewed");
 
+        live.awaitSnapshots(); // periodic snapshots are written off the partition thread
         Engine fromSnapshot = engine(log, snapshots, 40, clock);
         fromSnapshot.start();
         Engine fromLog = engine(log, empty, 1_000_000, clock);
