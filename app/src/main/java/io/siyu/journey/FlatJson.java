@@ -51,7 +51,12 @@ final class FlatJson {
         return new String(bytes(map, fallback), StandardCharsets.UTF_8);
     }
 
-    /** A JSON string: quotes, backslashes and control characters escaped; the rest as it is (UTF-8 on the way out). */
+    /**
+     * A JSON string: quotes, backslashes and control characters escaped; the rest as it is (UTF-8 on
+     * the way out, where a lone surrogate becomes '?'). Not {@code ConditionText.quote}: that one
+     * writes a lone surrogate as a backslash-u escape, which PostgreSQL's jsonb refuses, and a
+     * refused outbox row would hold the journal writer in its retry loop.
+     */
     private static void string(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {

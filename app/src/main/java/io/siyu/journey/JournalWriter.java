@@ -30,10 +30,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Makes journey batches durable: one transaction per group of batches (the steps that change
  * where people are by binary COPY, per-node counts of every step, outbox rows by binary COPY, the
- * event cursor), so a commit covers thousands of steps. Two threads in a row: one gathers and
- * encodes the next group (COPY rows, the JSON of parameters and context) while the other writes
- * and commits the last, in order. A batch's future completes only after its commit; the outbox is
- * told then, never before, so no action leaves for a step that could still be lost.
+ * event cursor), so a commit covers thousands of steps. One thread gathers and encodes the next
+ * group (COPY rows, the JSON of parameters and context) while two writers COPY the groups before
+ * it side by side and commit them strictly in order ({@link #writeGroups}). A batch's future
+ * completes only after its commit; the outbox is told then, never before, so no action leaves for
+ * a step that could still be lost.
  *
  * <p>A long batch (a million waits ending at one instant) is committed in parts of about
  * {@value #PART_ROWS} rows, cut only at the book's boundaries (one person's consequences of one

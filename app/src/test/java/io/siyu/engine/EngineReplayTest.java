@@ -251,7 +251,8 @@ class EngineReplayTest {
                 null, List.of(), new byte[0], new byte[0]);
     }
 
-    private static List<ProfileView> views(Engine engine) {
+    /** Every unmerged person's view in the engine's tenant (also used by {@link SnapshotWhileIngestingTest}). */
+    static List<ProfileView> views(Engine engine) {
         return engine.query(TENANT, state -> {
             List<ProfileView> views = new ArrayList<>();
             for (int p = 0; p < state.graph().size(); p++) {
@@ -263,7 +264,8 @@ class EngineReplayTest {
         }).join();
     }
 
-    private static Event randomEvent(Random random, int n) {
+    /** A random event of 300 people, some identified, some merged, some repeated (also used by {@link SnapshotWhileIngestingTest}). */
+    static Event randomEvent(Random random, int n) {
         List<Identifier> ids = new ArrayList<>();
         int person = random.nextInt(300);
         ids.add(new Identifier(IdentifierType.ANONYMOUS_ID, "a" + person));

@@ -2,12 +2,8 @@ package io.siyu.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.siyu.identity.Identifier;
-import io.siyu.identity.IdentifierType;
 import io.siyu.profile.ProfileView;
-import io.siyu.profile.Traits;
 import io.siyu.support.MigratedPostgres;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,7 +70,7 @@ class SnapshotWhileIngestingTest {
                     for (int batch = 0; batch < 40; batch++) {
                         List<Event> events = new ArrayList<>();
                         for (int i = 0; i < 100; i++) {
-                            events.add(randomEvent(random, thread * 1_000_000 + batch * 100 + i));
+                            events.add(EngineReplayTest.randomEvent(random, thread * 1_000_000 + batch * 100 + i));
                         }
                         engine.submit(events).join();
                     }
@@ -89,7 +85,7 @@ class SnapshotWhileIngestingTest {
                     Files.copy(file, copy.resolve(file.getFileName()));
                 }
             }
-            end = views(engine);
+            end = EngineReplayTest.views(engine);
         } finally {
             engine.close();
         }
@@ -112,49 +108,12 @@ class SnapshotWhileIngestingTest {
             assertThat(restored.ask(TENANT, TenantState::duplicates)).isEqualTo(replayed.ask(TENANT, TenantState::duplicates));
             List<TenantState.MergeRecord> merges = restored.ask(TENANT, s -> List.copyOf(s.merges()));
             assertThat(merges).isEqualTo(replayed.ask(TENANT, s -> List.copyOf(s.merges())));
-            List<ProfileView> atSeq = views(replayed);
-            assertThat(views(restored)).isEqualTo(atSeq);
+            List<ProfileView> atSeq = EngineReplayTest.views(replayed);
+            assertThat(EngineReplayTest.views(restored)).isEqualTo(atSeq);
             assertThat(atSeq).as("later events changed the state, so equality above is about the seq").isNotEqualTo(end);
         } finally {
             restored.close();
             replayed.close();
         }
-    }
-
-    private static List<ProfileView> views(Engine engine) {
-        return engine.ask(TENANT, state -> {
-            List<ProfileView> views = new ArrayList<>();
-            for (int p = 0; p < state.graph().size(); p++) {
-                if (!state.graph().isMerged(p)) {
-                    views.add(state.view(p, clock.millis()));
-                }
-            }
-            return views;
-        });
-    }
-
-    private static Event randomEvent(Random random, int n) {
-        List<Identifier> ids = new ArrayList<>();
-        int person = random.nextInt(300);
-        ids.add(new Identifier(IdentifierType.ANONYMOUS_ID, "a" + person));
-        if (random.nextInt(4) == 0) {
-            ids.addFirst(new Identifier(IdentifierType.USER_ID, "u" + (person % 250)));
-        }
-        String name = switch (random.nextInt(5)) {
-            case 0 -> "Order Completed";
-            case 1 -> "Product Added";
-            case 2 -> "Order Refunded";
-            default -> "Product Viewed";
-        };
-        Traits traits = new Traits();
-        if (random.nextInt(10) == 0) {
-            traits.set("city", random.nextBoolean() ? "上海" : "成都");
-        }
-        long time = clock.millis() - random.nextInt(90) * 86_400_000L;
-        String messageId = random.nextInt(20) == 0 ? "dup-" + random.nextInt(50) : "m-" + n;
-        return new Event(TENANT, 0, EventKind.TRACK, name, time, clock.millis(), messageId, ids, traits,
-                name.startsWith("Order") ? random.nextInt(50_000) : -1, name.startsWith("Order") ? "o" + n : null,
-                List.of(random.nextBoolean() ? "母婴" : "美妆"), "app", random.nextInt(30) == 0 ? "live-stream" : null,
-                List.of(), "{}".getBytes(StandardCharsets.UTF_8), new byte[0]);
     }
 }
