@@ -63,10 +63,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private record Submission(List<Event> events, EventLog.@Nullable Attached attached, CompletableFuture<Long> ack) {}
+    private record Submission(List<Event> events, EventLog.@Nullable Attached attached, CompletableFuture<Long> ack,
+            long submittedNanos) {}
 
     /** Put in the queue by a finished commit to wake the log writer; never acknowledged. */
-    private static final Submission WAKE = new Submission(List.of(), null, new CompletableFuture<>());
+    private static final Submission WAKE = new Submission(List.of(), null, new CompletableFuture<>(), 0);
 
     private final EventLog eventLog;
     private final IdentityRules rules;
@@ -81,6 +82,8 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong groupCommits = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private volatile long replayTarget;
+    /** Where the writer reports how long each commit took and how long each submission waited for its ack. */
+    private volatile Timings timings = Timings.NONE;
     private volatile long lastSeq;
     private volatile boolean running;
     /** True after a write failure whose outcome the log could not confirm; only the writer touches it. */
@@ -263,7 +266,7 @@ public final class Engine implements AutoCloseable {
             return ack;
         }
         try {
-            if (!pending.offer(new Submission(events, attached, ack), 5, TimeUnit.SECONDS)) {
+            if (!pending.offer(new Submission(events, attached, ack, System.nanoTime()), 5, TimeUnit.SECONDS)) {
                 throw new Overloaded();
             }
         } catch (InterruptedException e) {
@@ -364,6 +367,29 @@ public final class Engine implements AutoCloseable {
 
     public long groupCommits() {
         return groupCommits.get();
+    }
+
+    /**
+     * What the log writer measures for the operator: each group's commit (the fsync) and, per
+     * submission, the time from {@link #submit} to its acknowledgement. Called on the writer's
+     * threads, so implementations must be cheap and thread-safe.
+     */
+    public interface Timings {
+        Timings NONE = new Timings() {
+            @Override
+            public void committed(long nanos) {}
+
+            @Override
+            public void acknowledged(long nanos) {}
+        };
+
+        void committed(long nanos);
+
+        void acknowledged(long nanos);
+    }
+
+    public void reportTimings(Timings timings) {
+        this.timings = timings;
     }
 
     /** Fraction of the start-up replay done, 1.0 once caught up. */
@@ -526,7 +552,11 @@ public final class Engine implements AutoCloseable {
                     continue;
                 }
                 EventLog.Pending toCommit = written;
-                CompletableFuture<Void> committed = CompletableFuture.runAsync(toCommit::commit, committer);
+                long commitStarted = System.nanoTime();
+                CompletableFuture<Void> committed = CompletableFuture.runAsync(() -> {
+                    toCommit.commit();
+                    timings.committed(System.nanoTime() - commitStarted);
+                }, committer);
                 committed.whenComplete((ignored, failure) -> pending.offer(WAKE)); // a full queue wakes the writer anyway
                 inFlight = new InFlight(group, numbered, seq, committed);
                 if (!settings.pipelinedLogWriter()) {
@@ -581,9 +611,12 @@ public final class Engine implements AutoCloseable {
         groupCommits.incrementAndGet();
         dispatch(numbered);
         long ackSeq = seq - numbered.size();
+        long now = System.nanoTime();
+        Timings report = timings;
         for (Submission submission : group) {
             ackSeq += submission.events().size();
             submission.ack().complete(ackSeq);
+            report.acknowledged(now - submission.submittedNanos());
         }
     }
 

@@ -275,12 +275,24 @@ class TrackingApiTest extends ApiTest {
 
     @Test
     void servesTheOpenApiDocumentAndPrometheusMetrics() {
+        Brand brand = newBrand();
+        long acksBefore = metricCount("siyu_ingest_ack_seconds_count");
+        long commitsBefore = metricCount("siyu_log_commit_seconds_count");
+        post("/v1/track", brand.writeKey(), "{\"userId\":\"u-metrics\",\"event\":\"Logged In\"}");
+        assertThat(metricCount("siyu_ingest_ack_seconds_count")).isGreaterThan(acksBefore);
+        assertThat(metricCount("siyu_log_commit_seconds_count")).isGreaterThan(commitsBefore);
         var openapi = send(HttpRequest.newBuilder(URI.create(url("/v3/api-docs"))).GET().build());
         assertThat(openapi.statusCode()).isEqualTo(200);
         assertThat(openapi.body()).contains("/v1/batch", "/api/v1/profiles/{personId}");
         var metrics = send(HttpRequest.newBuilder(URI.create(url("/actuator/prometheus"))).GET().build());
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("siyu_ingest_events_total", "siyu_log_lag", "siyu_replay_progress", "jvm_memory_used_bytes");
+        assertThat(metrics.body()).contains("siyu_ingest_events_total", "siyu_ingest_ack_seconds_bucket", "siyu_log_lag", "siyu_replay_progress", "jvm_memory_used_bytes");
+    }
+
+    private long metricCount(String name) {
+        String metrics = send(HttpRequest.newBuilder(URI.create(url("/actuator/prometheus"))).GET().build()).body();
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

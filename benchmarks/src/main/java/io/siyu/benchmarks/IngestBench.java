@@ -196,7 +196,11 @@ final class IngestBench {
         double rate = offered / 100;
         List<Double> p50s = new ArrayList<>(), p99s = new ArrayList<>(), p999s = new ArrayList<>();
         for (int r = 1; r <= runs; r++) {
+            var acksBefore = server.buckets("siyu_ingest_ack_seconds");
+            var commitsBefore = server.buckets("siyu_log_commit_seconds");
             Load.Result result = load.openLoop(batches, connections, shortSeconds, rate);
+            var acksAfter = server.buckets("siyu_ingest_ack_seconds");
+            var commitsAfter = server.buckets("siyu_log_commit_seconds");
             drainMillis();
             p50s.add(ms(result.latencyMicros(), 50));
             p99s.add(ms(result.latencyMicros(), 99));
@@ -204,6 +208,13 @@ final class IngestBench {
             report.line("latency run %d at %,.0f events/s offered (%,.0f achieved): p50 %.2f ms, p99 %.2f ms, "
                     + "p99.9 %.2f ms, max %.2f ms (%d errors)", r, rate * 100, result.eventsPerSecond(), p50s.getLast(),
                     p99s.getLast(), p999s.getLast(), result.latencyMicros().getMaxValue() / 1000.0, result.errors());
+            report.line("  in the server (bucket upper bounds): engine submit → durable ack p50 ≤ %.1f ms, p99 ≤ %.1f ms, "
+                    + "p99.9 ≤ %.1f ms; group commit p50 ≤ %.1f ms, p99 ≤ %.1f ms, p99.9 ≤ %.1f ms",
+                    SiyuServer.quantileMillis(acksBefore, acksAfter, 0.5), SiyuServer.quantileMillis(acksBefore, acksAfter, 0.99),
+                    SiyuServer.quantileMillis(acksBefore, acksAfter, 0.999),
+                    SiyuServer.quantileMillis(commitsBefore, commitsAfter, 0.5),
+                    SiyuServer.quantileMillis(commitsBefore, commitsAfter, 0.99),
+                    SiyuServer.quantileMillis(commitsBefore, commitsAfter, 0.999));
             for (int s = 0; s < result.perSecond().size(); s++) {
                 Histogram second = result.perSecond().get(s);
                 report.line("  second %2d (from %s): %,d requests, p99 %.1f ms, max %.1f ms", s,

@@ -166,6 +166,36 @@ final class SiyuServer implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * The cumulative bucket counts of a Prometheus histogram ({@code name_bucket{…,le="x"} n}),
+     * keyed by the bucket's upper bound in seconds; diff two readings to get one interval's.
+     */
+    java.util.NavigableMap<Double, Double> buckets(String name) throws IOException, InterruptedException {
+        java.util.NavigableMap<Double, Double> buckets = new java.util.TreeMap<>();
+        String prefix = name + "_bucket{";
+        for (String line : get("/actuator/prometheus", null).split("\n")) {
+            if (line.startsWith(prefix)) {
+                int le = line.indexOf("le=\"") + 4;
+                String bound = line.substring(le, line.indexOf('"', le));
+                double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+                buckets.merge(upper, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+            }
+        }
+        return buckets;
+    }
+
+    /** The upper bound (ms) of the bucket holding quantile {@code q} of what was recorded between two readings. */
+    static double quantileMillis(java.util.NavigableMap<Double, Double> before, java.util.NavigableMap<Double, Double> after,
+            double q) {
+        double total = after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
+        for (var bucket : after.entrySet()) {
+            if (bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0) >= q * total) {
+                return bucket.getKey() * 1000;
+            }
+        }
+        return Double.NaN;
+    }
+
     @Override
     public void close() {
         if (process != null && process.isAlive()) {

@@ -3,6 +3,7 @@ package io.siyu.engine.wiring;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.siyu.engine.Engine;
 import io.siyu.engine.EngineExtension;
 import io.siyu.engine.EngineListener;
@@ -10,6 +11,7 @@ import io.siyu.engine.PostgresEventLog;
 import io.siyu.engine.SnapshotStore;
 import io.siyu.platform.SiyuProperties;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -46,6 +48,22 @@ class EngineConfiguration {
                 .description("Fraction of the start-up replay done").register(meters);
         FunctionCounter.builder("siyu.engine.apply.errors", engine, Engine::applyErrors)
                 .description("Logged events that failed to apply to engine state").register(meters);
+        Timer commits = Timer.builder("siyu.log.commit").description("One group commit of the event log (the fsync)")
+                .publishPercentiles(0.5, 0.99, 0.999).publishPercentileHistogram().register(meters);
+        Timer acks = Timer.builder("siyu.ingest.ack")
+                .description("From handing events to the engine to their acknowledgement (durable in the log)")
+                .publishPercentiles(0.5, 0.99, 0.999).publishPercentileHistogram().register(meters);
+        engine.reportTimings(new Engine.Timings() {
+            @Override
+            public void committed(long nanos) {
+                commits.record(nanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void acknowledged(long nanos) {
+                acks.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        });
         FunctionCounter.builder("siyu.replay.events", engine, Engine::replayedEvents)
                 .description("Events replayed at start-up").register(meters);
         return engine;
