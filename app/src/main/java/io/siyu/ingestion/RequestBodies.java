@@ -72,16 +72,33 @@ public final class RequestBodies {
      * @throws IllegalArgumentException when the Authorization header is not valid Basic credentials
      */
     static @Nullable String writeKey(@Nullable String authorization, JsonNode body) {
-        String key = null;
-        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            key = colon >= 0 ? decoded.substring(0, colon) : decoded;
+        String key = headerWriteKey(authorization);
+        return key != null ? key : bodyWriteKey(body);
+    }
+
+    /**
+     * The HTTP Basic user name, which wins over a key in the body; null when there is none (no
+     * Basic header, or an empty user name).
+     *
+     * @throws IllegalArgumentException when the Authorization header is not valid Basic credentials
+     */
+    static @Nullable String headerWriteKey(@Nullable String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
         }
-        if ((key == null || key.isEmpty()) && body.isObject() && body.path("writeKey").isString()) {
-            key = body.path("writeKey").stringValue();
+        String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        String key = colon >= 0 ? decoded.substring(0, colon) : decoded;
+        return key.isEmpty() ? null : key;
+    }
+
+    /** {@code writeKey} in the body, used when there is no Basic user name; null when absent or empty. */
+    static @Nullable String bodyWriteKey(JsonNode body) {
+        if (body.isObject() && body.path("writeKey").isString()) {
+            String key = body.path("writeKey").stringValue();
+            return key.isEmpty() ? null : key;
         }
-        return key == null || key.isEmpty() ? null : key;
+        return null;
     }
 
     private static PayloadTooLarge tooLarge(int limit, String what) {

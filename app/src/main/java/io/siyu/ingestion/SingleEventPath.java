@@ -1,6 +1,7 @@
 package io.siyu.ingestion;
 
-import io.siyu.platform.Credentials;
+import io.siyu.platform.Forbidden;
+import io.siyu.platform.RateLimited;
 import io.siyu.platform.ServiceUnavailable;
 import io.siyu.platform.TenantId;
 import io.siyu.platform.WriteKeyGate;
@@ -20,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -45,7 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  * (gzip), a body that is not a JSON object, a missing or unknown write key, a message that breaks
  * its schema (the controller quarantines it and answers 400), a malformed {@code Origin}, and
  * anything but {@code POST}. Nothing has a side effect before that decision except the write-key
- * gate, which charges a request once ({@link WriteKeyGate}), so the answers are the controller's.
+ * check of the key actually used — the Basic user name before the body is read, else the body's
+ * {@code writeKey} — which charges a request once ({@link WriteKeyAdmission}), so the answers are
+ * the controller's.
  * The 200 is sent only after {@link Intake} reports the event durable, as on the controller.
  */
 final class SingleEventPath extends HttpFilter {
@@ -60,13 +62,11 @@ final class SingleEventPath extends HttpFilter {
     private static final byte[] SUCCESS = "{\"success\":true}".getBytes(StandardCharsets.US_ASCII);
 
     private final Intake intake;
-    private final Credentials credentials;
     private final WriteKeyGate gate;
     private final JsonMapper json;
 
-    SingleEventPath(Intake intake, Credentials credentials, WriteKeyGate gate, JsonMapper json) {
+    SingleEventPath(Intake intake, WriteKeyGate gate, JsonMapper json) {
         this.intake = intake;
-        this.credentials = credentials;
         this.gate = gate;
         this.json = json;
     }
@@ -77,9 +77,8 @@ final class SingleEventPath extends HttpFilter {
     static class Registration {
 
         @Bean
-        FilterRegistrationBean<SingleEventPath> singleEventPath(Intake intake, Credentials credentials, WriteKeyGate gate,
-                JsonMapper json) {
-            var registration = new FilterRegistrationBean<>(new SingleEventPath(intake, credentials, gate, json));
+        FilterRegistrationBean<SingleEventPath> singleEventPath(Intake intake, WriteKeyGate gate, JsonMapper json) {
+            var registration = new FilterRegistrationBean<>(new SingleEventPath(intake, gate, json));
             registration.setUrlPatterns(PATHS);
             registration.setName("singleEventPath");
             // First of all filters: what it serves skips the rest of the chain on purpose.
@@ -95,8 +94,26 @@ final class SingleEventPath extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!gate.admit(request, response)) {
-            return; // 403 or 429 written, exactly as the gate's filter would
+        // A key sent as the Basic user name is checked before the body is read; one in the body after.
+        TenantId tenant = null;
+        try {
+            String headerKey = RequestBodies.headerWriteKey(request.getHeader("Authorization"));
+            if (headerKey != null) {
+                tenant = WriteKeyAdmission.admit(gate, request, headerKey).orElse(null);
+                if (tenant == null) {
+                    chain.doFilter(request, response); // unknown key: the controller answers 401
+                    return;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            chain.doFilter(request, response); // not Basic credentials: the controller answers 401
+            return;
+        } catch (Forbidden e) {
+            problem(request, response, 403, "forbidden", "Forbidden", e.getMessage(), 0);
+            return;
+        } catch (RateLimited e) {
+            problem(request, response, 429, "too-many-requests", "Too many requests", e.getMessage(), e.retryAfterSeconds());
+            return;
         }
         long declared = request.getContentLengthLong();
         if (declared <= 0 || declared > TrackingController.MAX_MESSAGE_BYTES || request.getHeader("Content-Encoding") != null) {
@@ -121,10 +138,26 @@ final class SingleEventPath extends HttpFilter {
         } catch (JacksonException e) {
             message = null;
         }
-        TenantId tenant = message != null && message.isObject() ? tenantOf(request, message) : null;
-        if (tenant == null) {
+        if (message == null || !message.isObject()) {
             chain.doFilter(new Replayed(request, body, read), response);
             return;
+        }
+        if (tenant == null) {
+            String bodyKey = RequestBodies.bodyWriteKey(message);
+            try {
+                tenant = bodyKey == null ? null : WriteKeyAdmission.admit(gate, request, bodyKey).orElse(null);
+            } catch (Forbidden e) {
+                problem(request, response, 403, "forbidden", "Forbidden", e.getMessage(), 0);
+                return;
+            } catch (RateLimited e) {
+                problem(request, response, 429, "too-many-requests", "Too many requests", e.getMessage(),
+                        e.retryAfterSeconds());
+                return;
+            }
+            if (tenant == null) {
+                chain.doFilter(new Replayed(request, body, read), response); // the controller answers 401
+                return;
+            }
         }
         String type = TrackingController.typeOf(request.getRequestURI().substring(request.getContextPath().length()));
         Intake.Result result;
@@ -149,23 +182,6 @@ final class SingleEventPath extends HttpFilter {
         response.setContentType("application/json");
         response.setContentLength(SUCCESS.length);
         response.getOutputStream().write(SUCCESS);
-    }
-
-    /**
-     * The tenant of the write key, found as the controller finds it: the HTTP Basic user name, else
-     * {@code writeKey} in the body; null when the controller would answer 401.
-     */
-    private @Nullable TenantId tenantOf(HttpServletRequest request, JsonNode message) {
-        String key;
-        try {
-            key = RequestBodies.writeKey(request.getHeader("Authorization"), message);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        if (key == null) {
-            return null;
-        }
-        return credentials.tenantOfWriteKey(key).orElse(null);
     }
 
     /** False for an {@code Origin} Spring's CORS processing would reject as malformed; the controller answers those. */
@@ -197,7 +213,7 @@ final class SingleEventPath extends HttpFilter {
 
     /** An RFC 9457 problem shaped as {@code Problems} shapes it. */
     private void problem(HttpServletRequest request, HttpServletResponse response, int status, String type, String title,
-            String detail, int retryAfterSeconds) throws IOException {
+            String detail, long retryAfterSeconds) throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "https://siyu.io/problems/" + type);
         problem.put("title", title);
@@ -208,7 +224,7 @@ final class SingleEventPath extends HttpFilter {
         cors(request, response);
         response.setStatus(status);
         if (retryAfterSeconds > 0) {
-            response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
+            response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
         }
         response.setContentType("application/problem+json");
         response.setContentLength(bytes.length);

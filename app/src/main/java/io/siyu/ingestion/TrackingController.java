@@ -1,10 +1,10 @@
 package io.siyu.ingestion;
 
-import io.siyu.platform.Credentials;
 import io.siyu.platform.InvalidInput;
 import io.siyu.platform.InvalidInput.Violation;
 import io.siyu.platform.TenantId;
 import io.siyu.platform.Unauthorized;
+import io.siyu.platform.WriteKeyGate;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,13 +40,13 @@ class TrackingController {
     static final int MAX_BATCH_BYTES = 500 * 1024;
 
     private final Intake intake;
-    private final Credentials credentials;
+    private final WriteKeyGate gate;
     private final JsonMapper json;
     private final ObjectReader elementReader;
 
-    TrackingController(Intake intake, Credentials credentials, JsonMapper json) {
+    TrackingController(Intake intake, WriteKeyGate gate, JsonMapper json) {
         this.intake = intake;
-        this.credentials = credentials;
+        this.gate = gate;
         this.json = json;
         this.elementReader = json.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
@@ -62,6 +62,7 @@ class TrackingController {
             "/v1/t", "/v1/i", "/v1/p", "/v1/s", "/v1/g", "/v1/a"})
     ResponseEntity<byte[]> single(HttpServletRequest request) throws IOException {
         String type = typeOf(request.getRequestURI().substring(request.getContextPath().length()));
+        admitHeaderKey(request);
         byte[] body = RequestBodies.read(request, MAX_MESSAGE_BYTES, "message");
         JsonNode message = parse(body);
         if (!message.isObject()) {
@@ -99,6 +100,7 @@ class TrackingController {
 
     @PostMapping({"/v1/batch", "/v1/batch/", "/v1/b", "/v1/import", "/v1/import/"})
     ResponseEntity<?> batch(HttpServletRequest request) throws IOException {
+        admitHeaderKey(request);
         byte[] body = RequestBodies.read(request, MAX_BATCH_BYTES, "batch");
         List<Intake.Message> messages = new ArrayList<>();
         List<Intake.Quarantined> oversized = new ArrayList<>();
@@ -177,6 +179,23 @@ class TrackingController {
         return root;
     }
 
+    /**
+     * A write key sent as the Basic user name is checked (scope, rate, known at all) before the
+     * body is read; a malformed header, or none, is left to {@link #authenticate} after it.
+     */
+    private void admitHeaderKey(HttpServletRequest request) {
+        String key;
+        try {
+            key = RequestBodies.headerWriteKey(request.getHeader("Authorization"));
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (key != null && WriteKeyAdmission.admit(gate, request, key).isEmpty()) {
+            throw new Unauthorized("Basic", "the write key is not valid");
+        }
+    }
+
+    /** The tenant of the key the call resolves to (Basic user name, else the body's), scope and rate checked. */
     private TenantId authenticate(HttpServletRequest request, JsonNode body) {
         String key;
         try {
@@ -187,7 +206,7 @@ class TrackingController {
         if (key == null) {
             throw new Unauthorized("Basic", "send the write key as the Basic user name, or as 'writeKey' in the body");
         }
-        return credentials.tenantOfWriteKey(key)
+        return WriteKeyAdmission.admit(gate, request, key)
                 .orElseThrow(() -> new Unauthorized("Basic", "the write key is not valid"));
     }
 

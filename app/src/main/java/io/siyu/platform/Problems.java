@@ -107,6 +107,12 @@ class Problems {
                 e.getMessage(), request), null);
     }
 
+    @ExceptionHandler(RateLimited.class)
+    ResponseEntity<ProblemDetail> rateLimited(RateLimited e, HttpServletRequest request) {
+        return respond(problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Too many requests", e.getMessage(),
+                request), Map.of(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())));
+    }
+
     @ExceptionHandler(ServiceUnavailable.class)
     ResponseEntity<ProblemDetail> unavailable(ServiceUnavailable e, HttpServletRequest request) {
         return respond(problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable", e.getMessage(),

@@ -34,7 +34,7 @@ class SingleEventPathTest extends ApiTest {
     WriteKeyGate gate;
 
     private SingleEventPath filter() {
-        return new SingleEventPath(intake, credentials, gate, json);
+        return new SingleEventPath(intake, gate, json);
     }
 
     private static MockHttpServletRequest request(String path, String writeKey, String body) {
