@@ -43,7 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@link ReadSeal}: count, ordered digest and sum of their SHA-256 hashes). The reads go to the
  * database as binary COPY rows, and each read's hash is taken over its row's text columns as
  * encoded there, so a read is encoded once. Entries written before reads were grouped stay chained
- * entries and verify as before.
+ * entries and verify as before. Since V24 a group's reads are one row of {@code audit_read_groups},
+ * packed in that same layout ({@link ReadGroups}); {@code audit_reads} keeps the rows written before.
  */
 @Component
 public class AuditLog {

@@ -14,7 +14,9 @@ import org.springframework.stereotype.Component;
  * than their seal counted), {@code unsealed} (reads after the last seal) or {@code truncated} (fewer
  * entries than this process wrote). Reads ({@code audit_reads}) are numbered in the same sequence
  * and checked against the seal that closes their group ({@link ReadSeal}); a finding about them
- * names the seal's number.
+ * names the seal's number. Reads packed per group ({@code audit_read_groups}, {@link ReadGroups}) are
+ * decoded and walked in the same number order; a group row that does not decode or does not hold
+ * the reads its key and count say is {@code altered}.
  */
 @Component
 class AuditVerifier {
