@@ -43,7 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@link ReadSeal}: count, ordered digest and sum of their SHA-256 hashes). The reads go to the
  * database as binary COPY rows, and each read's hash is taken over its row's text columns as
  * encoded there, so a read is encoded once. Entries written before reads were grouped stay chained
- * entries and verify as before.
+ * entries and verify as before. Since V24 a group's reads are one row of {@code audit_read_groups},
+ * packed in that same layout ({@link ReadGroups}); {@code audit_reads} keeps the rows written before.
  */
 @Component
 public class AuditLog {
@@ -78,6 +79,13 @@ public class AuditLog {
     /** The writer's group and its reads' binary COPY rows; only the writer thread touches them. */
     private final AuditRing.Batch group = new AuditRing.Batch(MAX_GROUP);
     private final BinaryRows readRows = new BinaryRows();
+    /** The group's reads packed for {@code audit_read_groups} (see {@link ReadGroups}); only the writer thread touches it. */
+    private final BinaryRows packedReads = new BinaryRows();
+    /**
+     * Whether reads go to {@code audit_reads} one row each, as before V24. Only tests set it, to
+     * produce and tamper with the rows older logs hold; the writer reads it once per group.
+     */
+    volatile boolean readsAsRows;
     private final Thread writer;
     private long lastSeq;
     private byte[] lastHash;
@@ -167,20 +175,26 @@ public class AuditLog {
 
     /** Entries about one subject (a person id), reads included, newest first. Reads have empty hashes: their group's seal holds them. */
     public List<Entry> about(TenantId tenant, String subject, int limit) {
-        return jdbc.sql("SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log "
+        List<Entry> found = new ArrayList<>(jdbc.sql("SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log "
                         + "WHERE tenant_id = ? AND subject = ? "
                         + "UNION ALL SELECT seq, tenant_id, at, actor, action, subject, detail, ''::bytea, ''::bytea "
                         + "FROM audit_reads WHERE tenant_id = ? AND subject = ? ORDER BY seq DESC LIMIT ?")
-                .params(tenant.value(), subject, tenant.value(), subject, limit).query(AuditLog::map).list();
+                .params(tenant.value(), subject, tenant.value(), subject, limit).query(AuditLog::map).list());
+        found.addAll(ReadGroups.about(jdbc, tenant.value(), subject, limit));
+        found.sort(java.util.Comparator.comparingLong(Entry::seq).reversed());
+        return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
     }
 
     /** A tenant's entries after {@code afterSeq}, reads included, oldest first. */
     public List<Entry> page(TenantId tenant, long afterSeq, int limit) {
-        return jdbc.sql("SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log "
+        List<Entry> found = new ArrayList<>(jdbc.sql("SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log "
                         + "WHERE tenant_id = ? AND seq > ? "
                         + "UNION ALL SELECT seq, tenant_id, at, actor, action, subject, detail, ''::bytea, ''::bytea "
                         + "FROM audit_reads WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-                .params(tenant.value(), afterSeq, tenant.value(), afterSeq, limit).query(AuditLog::map).list();
+                .params(tenant.value(), afterSeq, tenant.value(), afterSeq, limit).query(AuditLog::map).list());
+        found.addAll(ReadGroups.page(jdbc, tenant.value(), afterSeq, limit));
+        found.sort(java.util.Comparator.comparingLong(Entry::seq));
+        return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
     }
 
     byte[] hashOf(long seq, @Nullable Integer tenant, Instant at, String actor, String action, String subject, String detail,
@@ -272,7 +286,8 @@ public class AuditLog {
                 .query((rs, row) -> new Object[] {rs.getLong(1), rs.getBytes(2)}).optional();
         // a group's seal is written after its reads, in the same transaction, so it is the last number;
         // reads past it would be rows nobody sealed, and the next number must not collide with them
-        long lastRead = jdbc.sql("SELECT coalesce(max(seq), 0) FROM audit_reads").query(Long.class).single();
+        long lastRead = jdbc.sql("SELECT greatest((SELECT coalesce(max(seq), 0) FROM audit_reads), "
+                + "(SELECT coalesce(max(last_seq), 0) FROM audit_read_groups))").query(Long.class).single();
         lastSeq = Math.max(lastRead, head.map(h -> (Long) h[0]).orElse(0L));
         lastHash = head.map(h -> (byte[]) h[1]).orElse(GENESIS);
         writtenSeq = lastSeq;
@@ -300,6 +315,9 @@ public class AuditLog {
                 }
                 idle = MIN_IDLE_NANOS;
                 write(group);
+                // a group row and its seal cost PostgreSQL a fixed amount (transaction, WAL flush, the seal's row), so
+                // let reads gather for a few milliseconds; record() and flush() unpark the writer, so nobody waits on this
+                java.util.concurrent.locks.LockSupport.parkNanos(this, GROUP_PAUSE_NANOS);
             } catch (RuntimeException e) {
                 log.error("Writing {} audit entries failed; their actions are told so", group.size, e);
                 for (int i = 0; i < group.size; i++) {
@@ -314,6 +332,7 @@ public class AuditLog {
     }
 
     private static final long MIN_IDLE_NANOS = 1_000_000L;
+    private static final long GROUP_PAUSE_NANOS = 5_000_000L;
     private static final long MAX_IDLE_NANOS = 50_000_000L;
 
     /** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01T00:00:00Z), the origin of a binary timestamptz. */
@@ -324,8 +343,17 @@ public class AuditLog {
         Instant at = Instant.ofEpochMilli(millis);
         long pgMicros = (millis - POSTGRES_EPOCH_MILLIS) * 1_000L;
         List<Entry> entries = new ArrayList<>();
-        BinaryRows reads = readRows;
-        reads.start();
+        boolean asRows = readsAsRows;
+        BinaryRows reads = asRows ? readRows : packedReads;
+        if (asRows) {
+            reads.start();
+        } else {
+            reads.length = 0;
+        }
+        java.util.Set<Integer> tenants = new java.util.HashSet<>();
+        java.util.Set<String> subjects = new java.util.HashSet<>();
+        long firstRead = 0;
+        long lastRead = 0;
         int readCount = 0;
         long seq = lastSeq;
         byte[] prev = lastHash;
@@ -337,6 +365,23 @@ public class AuditLog {
             seq++;
             group.seq[i] = seq;
             int tenant = group.tenant[i];
+            if (extra == null && !asRows) { // a read: packed into its group's row, in the layout its hash covers
+                reads.raw64(seq);
+                reads.raw32(tenant);
+                reads.raw64(millis);
+                int fields = reads.length;
+                reads.text(group.actor[i]);
+                reads.text(group.action[i]);
+                reads.text(group.subject[i]);
+                reads.text(group.detail[i]);
+                seal.addEncoded(seq, tenant == AuditRing.NO_TENANT ? 0 : tenant, millis, reads.bytes, fields, reads.length - fields);
+                tenants.add(tenant);
+                subjects.add(ReadGroups.stored(group.subject[i]));
+                firstRead = readCount == 0 ? seq : firstRead;
+                lastRead = seq;
+                readCount++;
+                continue;
+            }
             if (extra == null) { // a read: one binary COPY row, whose text columns are also what its hash covers
                 reads.rowOf7();
                 reads.int64(seq);
@@ -367,17 +412,33 @@ public class AuditLog {
             byte[] hash = hashOf(seq, null, at, ReadSeal.ACTOR, ReadSeal.ACTION, "", detail, prev);
             entries.add(new Entry(seq, null, at, ReadSeal.ACTOR, ReadSeal.ACTION, "", detail, prev, hash));
             prev = hash;
-            reads.end();
+            if (asRows) {
+                reads.end();
+            }
         }
         if (!entries.isEmpty()) {
             CopyRows rows = copyRows(entries);
             boolean withReads = readCount > 0;
+            long groupFirst = firstRead;
+            long groupLast = lastRead;
+            int groupReads = readCount;
             // COPY, as the event log does: a batch of INSERTs kept the writer behind the profile reads it audits;
             // the reads and their seal in one transaction, so nobody ever sees reads without their seal
             transactions.executeWithoutResult(status -> batches.execute((ConnectionCallback<Long>) connection -> {
                 try {
                     var copy = connection.unwrap(PGConnection.class).getCopyAPI();
-                    if (withReads) {
+                    if (withReads && !asRows) {
+                        try (var insert = connection.prepareStatement("INSERT INTO audit_read_groups "
+                                + "(first_seq, last_seq, reads, tenants, subjects, packed) VALUES (?, ?, ?, ?, ?, ?)")) {
+                            insert.setLong(1, groupFirst);
+                            insert.setLong(2, groupLast);
+                            insert.setInt(3, groupReads);
+                            insert.setArray(4, connection.createArrayOf("int4", tenants.toArray(Integer[]::new)));
+                            insert.setArray(5, connection.createArrayOf("text", subjects.toArray(String[]::new)));
+                            insert.setBytes(6, java.util.Arrays.copyOf(reads.bytes, reads.length));
+                            insert.executeUpdate();
+                        }
+                    } else if (withReads) {
                         copy.copyIn("COPY audit_reads (seq, tenant_id, at, actor, action, subject, detail) FROM STDIN (FORMAT binary)",
                                 new java.io.ByteArrayInputStream(reads.bytes, 0, reads.length));
                     }
@@ -426,6 +487,17 @@ public class AuditLog {
             if (length + n > bytes.length) {
                 bytes = java.util.Arrays.copyOf(bytes, Math.max(length + n, bytes.length * 2));
             }
+        }
+
+        void raw32(int v) {
+            room(4);
+            putInt(v);
+        }
+
+        void raw64(long v) {
+            room(8);
+            putInt((int) (v >>> 32));
+            putInt((int) v);
         }
 
         void rowOf7() {

@@ -14,7 +14,9 @@ import org.springframework.stereotype.Component;
  * than their seal counted), {@code unsealed} (reads after the last seal) or {@code truncated} (fewer
  * entries than this process wrote). Reads ({@code audit_reads}) are numbered in the same sequence
  * and checked against the seal that closes their group ({@link ReadSeal}); a finding about them
- * names the seal's number.
+ * names the seal's number. Reads packed per group ({@code audit_read_groups}, {@link ReadGroups}) are
+ * decoded and walked in the same number order; a group row that does not decode or does not hold
+ * the reads its key and count say is {@code altered}.
  */
 @Component
 class AuditVerifier {
@@ -43,12 +45,57 @@ class AuditVerifier {
         byte[][] previousHash = {AuditLog.GENESIS};
         boolean[] gapSinceChained = {false};
         ReadSeal reads = new ReadSeal();
+        java.util.ArrayDeque<AuditLog.Entry> grouped = new java.util.ArrayDeque<>();
+        long[] groupCursor = {Long.MIN_VALUE};
+        boolean[] groupsLeft = {true};
+        java.util.function.Consumer<AuditLog.Entry> visit = e -> {
+            count[0]++;
+            if (e.seq() <= previousSeq[0]) {
+                findings.add(new Finding(e.seq(), "inserted", "entry number " + e.seq() + " is used twice"));
+                return;
+            }
+            if (e.seq() != previousSeq[0] + 1) {
+                findings.add(new Finding(e.seq(), "removed", "entries " + (previousSeq[0] + 1) + "–" + (e.seq() - 1) + " are missing"));
+                gapSinceChained[0] = true;
+            }
+            previousSeq[0] = e.seq();
+            reads.add(e.seq(), e.tenant(), e.at(), e.actor(), e.action(), e.subject(), e.detail());
+        };
+        // reads stored per group (audit_read_groups) are walked in number order alongside the two tables
+        java.util.function.LongConsumer groupedBefore = seq -> {
+            while (true) {
+                if (grouped.isEmpty() && groupsLeft[0]) {
+                    List<ReadGroups.Group> next = ReadGroups.after(jdbc, groupCursor[0], 16);
+                    groupsLeft[0] = next.size() == 16;
+                    for (ReadGroups.Group g : next) {
+                        groupCursor[0] = g.firstSeq();
+                        List<AuditLog.Entry> decoded;
+                        try {
+                            decoded = ReadGroups.decode(g.packed());
+                        } catch (IllegalArgumentException ex) {
+                            findings.add(new Finding(g.firstSeq(), "altered", "the group of reads is not readable: " + ex.getMessage()));
+                            continue;
+                        }
+                        String mismatch = ReadGroups.mismatch(g, decoded);
+                        if (mismatch != null) {
+                            findings.add(new Finding(g.firstSeq(), "altered", mismatch));
+                        }
+                        grouped.addAll(decoded);
+                    }
+                }
+                if (grouped.isEmpty() || grouped.peekFirst().seq() >= seq) {
+                    return;
+                }
+                visit.accept(grouped.pollFirst());
+            }
+        };
         jdbc.sql("""
                 SELECT seq, tenant_id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log
                 UNION ALL SELECT seq, tenant_id, at, actor, action, subject, detail, NULL, NULL FROM audit_reads
                 ORDER BY seq""")
                 .query(rs -> {
                     AuditLog.Entry e = AuditLog.map(rs, 0);
+                    groupedBefore.accept(e.seq());
                     count[0]++;
                     if (e.seq() <= previousSeq[0]) {
                         findings.add(new Finding(e.seq(), "inserted", "entry number " + e.seq() + " is used twice"));
@@ -88,6 +135,7 @@ class AuditVerifier {
                     previousHash[0] = e.hash();
                     gapSinceChained[0] = false;
                 });
+        groupedBefore.accept(Long.MAX_VALUE);
         if (!reads.isEmpty()) {
             findings.add(new Finding(previousSeq[0], "unsealed", reads.count() + " reads after the last seal"));
         }

@@ -176,6 +176,7 @@ class PersonalRecords {
             Map.entry("erasures", "the record that the person was erased, which erasure exists to keep"),
             Map.entry("audit_log", "append-only legal record; names the person only by id, which erasure unlinks from them"),
             Map.entry("audit_reads", "the audit log's sealed reads: the same legal record, the person named only by id"),
+            Map.entry("audit_read_groups", "the audit log's sealed reads, packed per group: the same legal record, the person named only by id"),
             Map.entry("tenants", "the brand"), Map.entry("write_keys", "the brand's ingestion keys"),
             Map.entry("api_tokens", "staff credentials"), Map.entry("members", "staff accounts"),
             Map.entry("personal_tokens", "staff credentials"), Map.entry("oauth_clients", "staff credentials"),
