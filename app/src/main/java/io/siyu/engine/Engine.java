@@ -370,18 +370,24 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * What the log writer measures for the operator: each group's commit (the fsync) and, per
-     * submission, the time from {@link #submit} to its acknowledgement. Called on the writer's
-     * threads, so implementations must be cheap and thread-safe.
+     * What the log writer measures for the operator: each group's write (encoding and sending its
+     * rows, before the commit) and commit (the fsync) and, per submission, the time from
+     * {@link #submit} to its acknowledgement. Called on the writer's threads, so implementations
+     * must be cheap and thread-safe.
      */
     public interface Timings {
         Timings NONE = new Timings() {
+            @Override
+            public void written(long nanos) {}
+
             @Override
             public void committed(long nanos) {}
 
             @Override
             public void acknowledged(long nanos) {}
         };
+
+        void written(long nanos);
 
         void committed(long nanos);
 
@@ -530,8 +536,10 @@ public final class Engine implements AutoCloseable {
                 }
                 EventLog.Pending written = null;
                 RuntimeException writeFailure = null;
+                long writeStarted = System.nanoTime();
                 try {
                     written = attached.isEmpty() ? eventLog.write(numbered) : eventLog.write(numbered, attached);
+                    timings.written(System.nanoTime() - writeStarted);
                 } catch (RuntimeException e) {
                     writeFailure = e; // nothing of this group was committed
                 }

@@ -278,9 +278,11 @@ class TrackingApiTest extends ApiTest {
         Brand brand = newBrand();
         long acksBefore = metricCount("siyu_ingest_ack_seconds_count");
         long commitsBefore = metricCount("siyu_log_commit_seconds_count");
+        long writesBefore = metricCount("siyu_log_write_seconds_count");
         post("/v1/track", brand.writeKey(), "{\"userId\":\"u-metrics\",\"event\":\"Logged In\"}");
         assertThat(metricCount("siyu_ingest_ack_seconds_count")).isGreaterThan(acksBefore);
         assertThat(metricCount("siyu_log_commit_seconds_count")).isGreaterThan(commitsBefore);
+        assertThat(metricCount("siyu_log_write_seconds_count")).isGreaterThan(writesBefore);
         var openapi = send(HttpRequest.newBuilder(URI.create(url("/v3/api-docs"))).GET().build());
         assertThat(openapi.statusCode()).isEqualTo(200);
         assertThat(openapi.body()).contains("/v1/batch", "/api/v1/profiles/{personId}");

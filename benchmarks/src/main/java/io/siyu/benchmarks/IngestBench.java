@@ -198,9 +198,13 @@ final class IngestBench {
         for (int r = 1; r <= runs; r++) {
             var acksBefore = server.buckets("siyu_ingest_ack_seconds");
             var commitsBefore = server.buckets("siyu_log_commit_seconds");
+            var writesBefore = server.buckets("siyu_log_write_seconds");
+            var requestsBefore = server.buckets("http_server_requests_seconds", "uri=\"/v1/batch\"");
             Load.Result result = load.openLoop(batches, connections, shortSeconds, rate);
             var acksAfter = server.buckets("siyu_ingest_ack_seconds");
             var commitsAfter = server.buckets("siyu_log_commit_seconds");
+            var writesAfter = server.buckets("siyu_log_write_seconds");
+            var requestsAfter = server.buckets("http_server_requests_seconds", "uri=\"/v1/batch\"");
             drainMillis();
             p50s.add(ms(result.latencyMicros(), 50));
             p99s.add(ms(result.latencyMicros(), 99));
@@ -208,6 +212,10 @@ final class IngestBench {
             report.line("latency run %d at %,.0f events/s offered (%,.0f achieved): p50 %.2f ms, p99 %.2f ms, "
                     + "p99.9 %.2f ms, max %.2f ms (%d errors)", r, rate * 100, result.eventsPerSecond(), p50s.getLast(),
                     p99s.getLast(), p999s.getLast(), result.latencyMicros().getMaxValue() / 1000.0, result.errors());
+            report.line("  in the server (bucket upper bounds): /v1/batch request p50 ≤ %.1f ms, p99 ≤ %.1f ms, p99.9 ≤ %.1f ms",
+                    SiyuServer.quantileMillis(requestsBefore, requestsAfter, 0.5),
+                    SiyuServer.quantileMillis(requestsBefore, requestsAfter, 0.99),
+                    SiyuServer.quantileMillis(requestsBefore, requestsAfter, 0.999));
             report.line("  in the server (bucket upper bounds): engine submit → durable ack p50 ≤ %.1f ms, p99 ≤ %.1f ms, "
                     + "p99.9 ≤ %.1f ms; group commit p50 ≤ %.1f ms, p99 ≤ %.1f ms, p99.9 ≤ %.1f ms",
                     SiyuServer.quantileMillis(acksBefore, acksAfter, 0.5), SiyuServer.quantileMillis(acksBefore, acksAfter, 0.99),
@@ -215,6 +223,10 @@ final class IngestBench {
                     SiyuServer.quantileMillis(commitsBefore, commitsAfter, 0.5),
                     SiyuServer.quantileMillis(commitsBefore, commitsAfter, 0.99),
                     SiyuServer.quantileMillis(commitsBefore, commitsAfter, 0.999));
+            report.line("  in the server (bucket upper bounds): group write before its commit p50 ≤ %.1f ms, p99 ≤ %.1f ms, "
+                    + "p99.9 ≤ %.1f ms", SiyuServer.quantileMillis(writesBefore, writesAfter, 0.5),
+                    SiyuServer.quantileMillis(writesBefore, writesAfter, 0.99),
+                    SiyuServer.quantileMillis(writesBefore, writesAfter, 0.999));
             for (int s = 0; s < result.perSecond().size(); s++) {
                 Histogram second = result.perSecond().get(s);
                 report.line("  second %2d (from %s): %,d requests, p99 %.1f ms, max %.1f ms", s,

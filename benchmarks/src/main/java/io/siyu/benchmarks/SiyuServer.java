@@ -171,10 +171,15 @@ final class SiyuServer implements AutoCloseable {
      * keyed by the bucket's upper bound in seconds; diff two readings to get one interval's.
      */
     java.util.NavigableMap<Double, Double> buckets(String name) throws IOException, InterruptedException {
+        return buckets(name, "");
+    }
+
+    /** As {@link #buckets(String)}, only the series whose labels contain {@code labels} (e.g. {@code uri="/v1/batch"}). */
+    java.util.NavigableMap<Double, Double> buckets(String name, String labels) throws IOException, InterruptedException {
         java.util.NavigableMap<Double, Double> buckets = new java.util.TreeMap<>();
         String prefix = name + "_bucket{";
         for (String line : get("/actuator/prometheus", null).split("\n")) {
-            if (line.startsWith(prefix)) {
+            if (line.startsWith(prefix) && line.contains(labels)) {
                 int le = line.indexOf("le=\"") + 4;
                 String bound = line.substring(le, line.indexOf('"', le));
                 double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);

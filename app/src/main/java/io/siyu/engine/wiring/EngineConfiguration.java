@@ -48,12 +48,20 @@ class EngineConfiguration {
                 .description("Fraction of the start-up replay done").register(meters);
         FunctionCounter.builder("siyu.engine.apply.errors", engine, Engine::applyErrors)
                 .description("Logged events that failed to apply to engine state").register(meters);
+        Timer writes = Timer.builder("siyu.log.write")
+                .description("Writing one group to the event log before its commit (encoding and sending the rows)")
+                .publishPercentiles(0.5, 0.99, 0.999).publishPercentileHistogram().register(meters);
         Timer commits = Timer.builder("siyu.log.commit").description("One group commit of the event log (the fsync)")
                 .publishPercentiles(0.5, 0.99, 0.999).publishPercentileHistogram().register(meters);
         Timer acks = Timer.builder("siyu.ingest.ack")
                 .description("From handing events to the engine to their acknowledgement (durable in the log)")
                 .publishPercentiles(0.5, 0.99, 0.999).publishPercentileHistogram().register(meters);
         engine.reportTimings(new Engine.Timings() {
+            @Override
+            public void written(long nanos) {
+                writes.record(nanos, TimeUnit.NANOSECONDS);
+            }
+
             @Override
             public void committed(long nanos) {
                 commits.record(nanos, TimeUnit.NANOSECONDS);
