@@ -518,6 +518,10 @@ public final class Engine implements AutoCloseable {
                         count += next.events().size();
                     }
                 }
+                if (inFlight != null && inFlight.committed().isDone()) {
+                    settle(inFlight, null); // acknowledge it now rather than after this group's write
+                    inFlight = null;
+                }
                 if (inFlight == null && !inSyncWithLog()) {
                     IllegalStateException down = new IllegalStateException("the event log is unreachable");
                     group.forEach(s -> s.ack().completeExceptionally(down));
