@@ -1,5 +1,7 @@
 package io.siyu.platform;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -62,7 +64,20 @@ public class FieldCipher {
     private final byte[] master;
     private final DataKeyStore store;
     private final ConcurrentHashMap<Integer, byte[][]> tenantKeys = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Integer, ConcurrentHashMap<String, SecretKeySpec>> dataKeys = new ConcurrentHashMap<>();
+    /**
+     * Unwrapped data keys by tenant and subject, bounded: one per person with sealed fields would
+     * otherwise stay on the heap for good (≈ 300 bytes each: 3 GB for 10 million people). A key
+     * that was evicted is unwrapped again from the store on its next use.
+     */
+    private final Cache<SubjectKey, SecretKeySpec> dataKeys;
+
+    private record SubjectKey(int tenant, String subject) {}
+
+    /** How many unwrapped data keys are held now (after pending evictions). */
+    long cachedDataKeys() {
+        dataKeys.cleanUp();
+        return dataKeys.estimatedSize();
+    }
     /** An HMAC keyed for the tenant it last indexed for: keying costs as much as hashing a phone. */
     private static final class IndexMac {
         final Mac mac;
@@ -119,6 +134,15 @@ public class FieldCipher {
 
     /** @throws IllegalStateException when the key is not 32 bytes */
     public FieldCipher(byte[] master, DataKeyStore store) {
+        this(master, store, Long.getLong("siyu.privacy.data-key-cache", 500_000));
+    }
+
+    /**
+     * @param cachedDataKeys how many unwrapped data keys to keep in memory at most
+     * @throws IllegalStateException when the key is not 32 bytes
+     */
+    public FieldCipher(byte[] master, DataKeyStore store, long cachedDataKeys) {
+        this.dataKeys = Caffeine.newBuilder().maximumSize(cachedDataKeys).build();
         if (master.length != 32) {
             throw new IllegalStateException("SIYU_MASTER_KEY must be base64 of exactly 32 bytes");
         }
@@ -182,7 +206,7 @@ public class FieldCipher {
         if (subjectBytes.length == 0 || subjectBytes.length > 200) {
             throw new IllegalArgumentException("a subject is 1–200 bytes");
         }
-        SecretKeySpec key = cached(tenant).get(subject);
+        SecretKeySpec key = dataKeys.getIfPresent(new SubjectKey(tenant.value(), subject));
         if (key == null) {
             Deferral deferral = deferrals.get();
             if (deferral != null && deferral.tenant.equals(tenant)) {
@@ -255,18 +279,17 @@ public class FieldCipher {
             if (missing.isEmpty()) {
                 return;
             }
-            ConcurrentHashMap<String, SecretKeySpec> cache = cached(tenant);
             int version = store.kekVersion(tenant);
             List<DataKeyStore.Wrapped> fresh = new ArrayList<>(missing.size());
             for (String subject : missing) {
-                if (!cache.containsKey(subject)) {
+                if (dataKeys.getIfPresent(new SubjectKey(tenant.value(), subject)) == null) {
                     byte[] key = new byte[32];
                     RANDOM.nextBytes(key);
                     fresh.add(wrap(tenant, subject, version, key));
                 }
             }
             for (DataKeyStore.Wrapped kept : store.putAllIfAbsent(tenant, fresh)) {
-                cache.put(kept.subject(), new SecretKeySpec(unwrap(tenant, kept), "AES"));
+                dataKeys.put(new SubjectKey(tenant.value(), kept.subject()), new SecretKeySpec(unwrap(tenant, kept), "AES"));
             }
             missing.clear();
         }
@@ -392,14 +415,11 @@ public class FieldCipher {
      * @return whether there was a key
      */
     public boolean shred(TenantId tenant, String subject) {
-        cached(tenant).remove(subject);
+        SubjectKey cached = new SubjectKey(tenant.value(), subject);
+        dataKeys.invalidate(cached);
         boolean deleted = store.delete(tenant, subject);
-        cached(tenant).remove(subject); // a seal racing the deletion may have cached it again
+        dataKeys.invalidate(cached); // a seal racing the deletion may have cached it again
         return deleted;
-    }
-
-    private ConcurrentHashMap<String, SecretKeySpec> cached(TenantId tenant) {
-        return dataKeys.computeIfAbsent(tenant.value(), t -> new ConcurrentHashMap<>());
     }
 
     /**
@@ -432,8 +452,8 @@ public class FieldCipher {
     }
 
     private SecretKeySpec dataKey(TenantId tenant, String subject, boolean create) {
-        ConcurrentHashMap<String, SecretKeySpec> cache = cached(tenant);
-        SecretKeySpec key = cache.get(subject);
+        SubjectKey cached = new SubjectKey(tenant.value(), subject);
+        SecretKeySpec key = dataKeys.getIfPresent(cached);
         if (key != null) {
             return key;
         }
@@ -447,7 +467,7 @@ public class FieldCipher {
             wrapped = store.putIfAbsent(tenant, wrap(tenant, subject, store.kekVersion(tenant), fresh));
         }
         key = new SecretKeySpec(unwrap(tenant, wrapped), "AES");
-        cache.put(subject, key);
+        dataKeys.put(cached, key);
         return key;
     }
 

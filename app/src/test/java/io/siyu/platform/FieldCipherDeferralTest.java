@@ -145,4 +145,34 @@ class FieldCipherDeferralTest {
         assertThat(wrong.get()).isZero();
         assertThat(nonces).hasSize(16 * 500);
     }
+
+    @Test
+    void theDataKeyCacheIsBoundedAndAnEvictedKeyStillOpensAndStillShreds() {
+        CountingKeys store = new CountingKeys();
+        FieldCipher cipher = new FieldCipher(MASTER, store, 16);
+        List<byte[]> sealed = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            sealed.add(cipher.sealPersonal(TENANT, "phone:" + i, "+86138" + i));
+        }
+        assertThat(cipher.cachedDataKeys()).isLessThanOrEqualTo(16);
+        assertThat(store.keys).hasSize(1_000);
+
+        int findsBefore = store.finds.get();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(cipher.open(TENANT, sealed.get(i))).isEqualTo("+86138" + i);
+        }
+        assertThat(store.finds.get() - findsBefore).as("evicted keys are unwrapped again from the store")
+                .isGreaterThanOrEqualTo(1_000 - 16);
+        assertThat(cipher.cachedDataKeys()).isLessThanOrEqualTo(16);
+
+        byte[] again = cipher.sealPersonal(TENANT, "phone:3", "+861383");
+        assertThat(cipher.open(TENANT, again)).as("re-sealed under the stored key, not a new one").isEqualTo("+861383");
+        assertThat(store.keys).hasSize(1_000);
+        assertThat(cipher.open(TENANT, sealed.get(3))).isEqualTo("+861383");
+
+        assertThat(cipher.shred(TENANT, "phone:3")).isTrue();
+        assertThatThrownBy(() -> cipher.open(TENANT, sealed.get(3))).isInstanceOf(FieldCipher.Shredded.class);
+        assertThatThrownBy(() -> cipher.open(TENANT, again)).isInstanceOf(FieldCipher.Shredded.class);
+        assertThat(cipher.open(TENANT, sealed.get(4))).isEqualTo("+861384");
+    }
 }
