@@ -1,5 +1,7 @@
 package io.siyu.ingestion;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.siyu.platform.Forbidden;
 import io.siyu.platform.RateLimited;
 import io.siyu.platform.ServiceUnavailable;
@@ -21,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -64,11 +68,14 @@ final class SingleEventPath extends HttpFilter {
     private final Intake intake;
     private final WriteKeyGate gate;
     private final JsonMapper json;
+    private final MeterRegistry meters;
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-    SingleEventPath(Intake intake, WriteKeyGate gate, JsonMapper json) {
+    SingleEventPath(Intake intake, WriteKeyGate gate, JsonMapper json, MeterRegistry meters) {
         this.intake = intake;
         this.gate = gate;
         this.json = json;
+        this.meters = meters;
     }
 
     /** On unless {@code siyu.ingestion.lean-single=false}, which sends every request through the controller (to compare). */
@@ -77,8 +84,9 @@ final class SingleEventPath extends HttpFilter {
     static class Registration {
 
         @Bean
-        FilterRegistrationBean<SingleEventPath> singleEventPath(Intake intake, WriteKeyGate gate, JsonMapper json) {
-            var registration = new FilterRegistrationBean<>(new SingleEventPath(intake, gate, json));
+        FilterRegistrationBean<SingleEventPath> singleEventPath(Intake intake, WriteKeyGate gate, JsonMapper json,
+                MeterRegistry meters) {
+            var registration = new FilterRegistrationBean<>(new SingleEventPath(intake, gate, json, meters));
             registration.setUrlPatterns(PATHS);
             registration.setName("singleEventPath");
             // First of all filters: what it serves skips the rest of the chain on purpose.
@@ -90,9 +98,19 @@ final class SingleEventPath extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        long started = System.nanoTime();
+        if (serve(request, response, chain)) {
+            // what went on to the controller is timed by the observation filter as http.server.requests
+            answered(request.getServletPath(), response.getStatus()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** @return whether this path answered (false: the rest of the chain did) */
+    private boolean serve(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         if (!"POST".equals(request.getMethod())) {
             chain.doFilter(request, response);
-            return;
+            return false;
         }
         // A key sent as the Basic user name is checked before the body is read; one in the body after.
         TenantId tenant = null;
@@ -102,23 +120,23 @@ final class SingleEventPath extends HttpFilter {
                 tenant = WriteKeyAdmission.admit(gate, request, headerKey).orElse(null);
                 if (tenant == null) {
                     chain.doFilter(request, response); // unknown key: the controller answers 401
-                    return;
+                    return false;
                 }
             }
         } catch (IllegalArgumentException e) {
             chain.doFilter(request, response); // not Basic credentials: the controller answers 401
-            return;
+            return false;
         } catch (Forbidden e) {
             problem(request, response, 403, "forbidden", "Forbidden", e.getMessage(), 0);
-            return;
+            return true;
         } catch (RateLimited e) {
             problem(request, response, 429, "too-many-requests", "Too many requests", e.getMessage(), e.retryAfterSeconds());
-            return;
+            return true;
         }
         long declared = request.getContentLengthLong();
         if (declared <= 0 || declared > TrackingController.MAX_MESSAGE_BYTES || request.getHeader("Content-Encoding") != null) {
             chain.doFilter(request, response); // unread: the controller reads, inflates or refuses it
-            return;
+            return false;
         }
         byte[] body = new byte[(int) declared];
         int read;
@@ -126,11 +144,11 @@ final class SingleEventPath extends HttpFilter {
             read = request.getInputStream().readNBytes(body, 0, body.length);
         } catch (IOException e) {
             chain.doFilter(request, response); // the client went away mid-body: the controller meets the same stream
-            return;
+            return false;
         }
         if (read < body.length || !sameOriginOrValid(request)) {
             chain.doFilter(new Replayed(request, body, read), response);
-            return;
+            return false;
         }
         JsonNode message;
         try {
@@ -140,7 +158,7 @@ final class SingleEventPath extends HttpFilter {
         }
         if (message == null || !message.isObject()) {
             chain.doFilter(new Replayed(request, body, read), response);
-            return;
+            return false;
         }
         if (tenant == null) {
             String bodyKey = RequestBodies.bodyWriteKey(message);
@@ -148,15 +166,15 @@ final class SingleEventPath extends HttpFilter {
                 tenant = bodyKey == null ? null : WriteKeyAdmission.admit(gate, request, bodyKey).orElse(null);
             } catch (Forbidden e) {
                 problem(request, response, 403, "forbidden", "Forbidden", e.getMessage(), 0);
-                return;
+                return true;
             } catch (RateLimited e) {
                 problem(request, response, 429, "too-many-requests", "Too many requests", e.getMessage(),
                         e.retryAfterSeconds());
-                return;
+                return true;
             }
             if (tenant == null) {
                 chain.doFilter(new Replayed(request, body, read), response); // the controller answers 401
-                return;
+                return false;
             }
         }
         String type = TrackingController.typeOf(request.getRequestURI().substring(request.getContextPath().length()));
@@ -166,22 +184,36 @@ final class SingleEventPath extends HttpFilter {
             result = intake.acceptIfValid(tenant, new Intake.Message(message, type, "", ""), "http");
         } catch (ServiceUnavailable e) {
             problem(request, response, 503, "unavailable", "Service unavailable", e.getMessage(), e.retryAfterSeconds());
-            return;
+            return true;
         } catch (RuntimeException e) {
             log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
             problem(request, response, 500, "internal", "Internal error",
                     "the server failed; nothing from this request was acknowledged", 0);
-            return;
+            return true;
         }
         if (result == null) {
             chain.doFilter(new Replayed(request, body, read), response); // the controller quarantines and explains
-            return;
+            return false;
         }
         cors(request, response);
         response.setStatus(200);
         response.setContentType("application/json");
         response.setContentLength(SUCCESS.length);
         response.getOutputStream().write(SUCCESS);
+        return true;
+    }
+
+    private Timer answered(String path, int status) {
+        // the tag is one of PATHS whatever the client sent (path parameters, encodings): bounded
+        String uri = PATHS.contains(path) ? path : "other";
+        String key = uri + ' ' + status;
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder("siyu.ingest.requests")
+                    .description("Single-message tracking requests answered on the lean path, from arrival to the answer")
+                    .tag("uri", uri).tag("status", Integer.toString(status)).publishPercentileHistogram().register(meters));
+        }
+        return timer;
     }
 
     /** False for an {@code Origin} Spring's CORS processing would reject as malformed; the controller answers those. */

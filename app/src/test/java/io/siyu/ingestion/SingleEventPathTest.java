@@ -2,6 +2,7 @@ package io.siyu.ingestion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.siyu.platform.WriteKeyGate;
 import io.siyu.support.ApiTest;
 import java.io.ByteArrayOutputStream;
@@ -33,8 +34,15 @@ class SingleEventPathTest extends ApiTest {
     @Autowired
     WriteKeyGate gate;
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     private SingleEventPath filter() {
-        return new SingleEventPath(intake, gate, json);
+        return new SingleEventPath(intake, gate, json, meters);
+    }
+
+    private long answered(String uri, String status) {
+        var timer = meters.find("siyu.ingest.requests").tag("uri", uri).tag("status", status).timer();
+        return timer == null ? 0 : timer.count();
     }
 
     private static MockHttpServletRequest request(String path, String writeKey, String body) {
@@ -74,6 +82,15 @@ class SingleEventPathTest extends ApiTest {
         assertThat(second.getRequest()).isNull();
         assertThat(identified.getStatus()).isEqualTo(200);
         assertThat(profile(brand, "user_id:lean-1").path("traits").path("city").asString()).isEqualTo("成都");
+        assertThat(answered("/v1/track", "200")).isEqualTo(1);
+        assertThat(answered("/v1/i", "200")).isEqualTo(1);
+
+        // a path the client dressed up does not become a new tag value
+        MockHttpServletRequest dressed = request("/v1/track", brand.writeKey(), "{\"userId\":\"lean-1\",\"event\":\"Logged In\"}");
+        dressed.setServletPath("/v1/track;jsessionid=" + "x".repeat(40));
+        filter().doFilter(dressed, new MockHttpServletResponse(), new MockFilterChain());
+        assertThat(answered("other", "200")).isEqualTo(1);
+        assertThat(meters.find("siyu.ingest.requests").timers()).hasSize(3);
     }
 
     @Test
@@ -121,6 +138,8 @@ class SingleEventPathTest extends ApiTest {
         }
         assertThat(body(get("/api/v1/profiles?identifier=user_id:u", brand)).path("stats").path("eventCount").asInt(0))
                 .as("nothing was accepted").isZero();
+        assertThat(meters.find("siyu.ingest.requests").timers()).as("what was handed on is timed by MVC's observation")
+                .isEmpty();
     }
 
     private static MockHttpServletRequest brokenBasic(MockHttpServletRequest request) {
