@@ -88,13 +88,23 @@ final class SelectorLoad implements LoadClient {
         for (int t = 0; t < n; t++) {
             started.add(Thread.ofPlatform().name("load-selector-" + t).start(loops.get(t)));
         }
-        for (Thread thread : started) {
-            try {
+        try {
+            for (Thread thread : started) {
                 thread.join(TimeUnit.SECONDS.toMillis((long) seconds + 120));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
             }
+            // An open loop against a server far slower than its rate is still sending what fell due
+            // long ago; stop it, so that the tallies are no longer written and the next run starts alone.
+            for (int t = 0; t < n; t++) {
+                if (started.get(t).isAlive()) {
+                    loops.get(t).abandon();
+                }
+            }
+            for (Thread thread : started) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
         for (EventLoop loop : loops) {
             if (loop.failure != null) {
@@ -137,6 +147,7 @@ final class SelectorLoad implements LoadClient {
         final Consumer<SelectionKey> onReady = this::ready;
         int active;
         long nextTimeoutScan;
+        volatile boolean abandoned;
         volatile Throwable failure;
 
         EventLoop(Schedule schedule, List<Connection> connections) throws IOException {
@@ -152,7 +163,7 @@ final class SelectorLoad implements LoadClient {
                 waiting.addAll(connections);
                 active = connections.size();
                 nextTimeoutScan = schedule.start() + TimeUnit.SECONDS.toNanos(1);
-                while (active > 0) {
+                while (active > 0 && !abandoned) {
                     long now = System.nanoTime();
                     while (!waiting.isEmpty() && waiting.peek().due <= now) {
                         Connection c = waiting.poll();
@@ -349,6 +360,12 @@ final class SelectorLoad implements LoadClient {
                 c.channel = null;
                 c.key = null;
             }
+        }
+
+        /** Ends the loop at its next turn, with whatever requests are in flight unanswered. */
+        void abandon() {
+            abandoned = true;
+            selector.wakeup();
         }
 
         void close() {

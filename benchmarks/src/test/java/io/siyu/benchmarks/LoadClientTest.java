@@ -89,6 +89,20 @@ class LoadClientTest {
     }
 
     @Test
+    void selectorClientWritesRequestsLargerThanTheSocketCanTakeAtOnce() throws IOException {
+        // 8 MB is more than a send buffer grows to (net.ipv4.tcp_wmem at most 4 MB by default) and the
+        // server's receive buffer is small, so each request goes out over several writes
+        List<Payloads.Request> large = List.of(large(8 << 20), large(8 << 20));
+        try (ScriptedServer server = new ScriptedServer(List.of(Answer.LENGTH, Answer.CHUNKED))) {
+            LoadClient.Result result = client("nio", server).closedLoop(large, 2, 1.0);
+
+            assertThat(result.requests()).isPositive().isEqualTo(server.ok.get());
+            assertThat(result.errors()).isZero();
+            assertThat(server.messageIds).hasSize((int) server.ok.get());
+        }
+    }
+
+    @Test
     void openLoopSendsNoMoreThanItsSchedule() throws IOException {
         try (ScriptedServer server = new ScriptedServer(EVERY_FRAMING)) {
             LoadClient.Result result = client("nio", server).openLoop(requests, 4, 1.0, 200);
@@ -113,6 +127,17 @@ class LoadClientTest {
         }
     }
 
+    /** A track request whose body is padded to {@code size} bytes. */
+    private static Payloads.Request large(int size) {
+        String head = "POST /v1/track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n";
+        String start = "{\"type\":\"track\",\"messageId\":\"bench-000000000000\",\"pad\":\"";
+        int pad = size - start.length() - 2;
+        String body = start + "x".repeat(pad) + "\"}";
+        String request = head.formatted(body.length()) + body;
+        int hole = request.indexOf("bench-") + "bench-".length();
+        return new Payloads.Request(request.getBytes(StandardCharsets.US_ASCII), new int[] {hole}, 1);
+    }
+
     private static LoadClient client(String name, ScriptedServer server) {
         AtomicLong ids = new AtomicLong(1);
         return switch (name) {
@@ -127,7 +152,7 @@ class LoadClientTest {
     static final class ScriptedServer implements AutoCloseable {
         private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"bench-([0-9a-f]{12})\"");
 
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final ServerSocket socket = new ServerSocket();
         private final List<Answer> script;
         private final AtomicLong turn = new AtomicLong();
         final AtomicLong ok = new AtomicLong();
@@ -139,6 +164,8 @@ class LoadClientTest {
 
         ScriptedServer(List<Answer> script) throws IOException {
             this.script = script;
+            socket.setReceiveBufferSize(32 * 1024); // accepted connections take it: large requests arrive in pieces
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
             Thread.ofVirtual().start(this::accept);
         }
 
