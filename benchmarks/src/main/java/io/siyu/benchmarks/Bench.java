@@ -29,6 +29,8 @@ public final class Bench {
                                                    [--connections 16] [--single-connections 256] [--single-warmup 15]
                                                    [--latency-rate 20000 (only without the batch phase)] [--people 200000]
                                                    [--events 400000] [--phases batch,single,latency,replay,peer]
+                                                   [--client nio|blocking] [--client-threads 1 (nio: selector threads)
+                                                    | platform|virtual (blocking: one thread per connection)]
                                ./siyu bench heap [--people 1000000] [--events-per-person 20]
                                ./siyu bench segments [people 1000000] [repetitions 50] [--postgres]
                                ./siyu bench tag-latency [events/s 50000] [seconds 60] [people 200000]

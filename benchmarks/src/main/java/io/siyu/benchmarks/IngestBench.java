@@ -2,6 +2,7 @@ package io.siyu.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,7 +44,7 @@ final class IngestBench {
     private final Report report;
     private final AtomicLong ids = new AtomicLong(1);
     private SiyuServer server;
-    private Load load;
+    private LoadClient load;
     private List<Payloads.EventJson> events;
     private List<Payloads.Request> batches;
     private List<Payloads.Request> singles;
@@ -121,12 +122,45 @@ final class IngestBench {
         report.line("# payloads: %,d distinct events (%.0f bytes each on average) from up to %,d people; "
                 + "%,d batch requests of 100 (%.0f KB), %,d single-event requests; message ids unique per send",
                 events.size(), averageBytes, people, batches.size(), batches.getFirst().bytes().length / 1024.0, singles.size());
-        String clientThreads = args.text("client-threads", "platform");
-        if (!clientThreads.equals("virtual") && !clientThreads.equals("platform")) {
-            throw new IllegalArgumentException("--client-threads is virtual or platform, not " + clientThreads);
+        load = loadClient(args, server.address(), ids);
+        report.line("# load client: %s", describeClient(args));
+    }
+
+    /**
+     * {@code --client nio} (the default): {@code --client-threads N} selector threads, 1 unless
+     * given, share the connections. {@code --client blocking}: one thread per connection,
+     * {@code --client-threads platform} (the default) or {@code virtual}; the client of the
+     * figures before session 7.
+     */
+    private static LoadClient loadClient(Args args, InetSocketAddress address, AtomicLong ids) {
+        String client = args.text("client", "nio");
+        return switch (client) {
+            case "nio" -> new SelectorLoad(address, ids, selectorThreads(args));
+            case "blocking" -> new Load(address, ids, blockingThreads(args).equals("virtual"));
+            default -> throw new IllegalArgumentException("--client is nio or blocking, not " + client);
+        };
+    }
+
+    private static String describeClient(Args args) {
+        return args.text("client", "nio").equals("nio")
+                ? "java.nio, %d selector thread(s) sharing the connections".formatted(selectorThreads(args))
+                : "blocking, one %s thread per connection".formatted(blockingThreads(args));
+    }
+
+    private static int selectorThreads(Args args) {
+        String threads = args.text("client-threads", "1");
+        if (!threads.matches("[1-9][0-9]{0,2}")) {
+            throw new IllegalArgumentException("--client-threads with --client nio is a number of selector threads, not " + threads);
         }
-        load = new Load(server.address(), ids, clientThreads.equals("virtual"));
-        report.line("# load client: one %s thread per connection", clientThreads);
+        return Integer.parseInt(threads);
+    }
+
+    private static String blockingThreads(Args args) {
+        String threads = args.text("client-threads", "platform");
+        if (!threads.equals("virtual") && !threads.equals("platform")) {
+            throw new IllegalArgumentException("--client-threads with --client blocking is virtual or platform, not " + threads);
+        }
+        return threads;
     }
 
     /** (1) Batches of 100 on /v1/batch, closed loop. */
@@ -140,7 +174,7 @@ final class IngestBench {
         List<Double> rates = new ArrayList<>();
         for (int r = 1; r <= runs; r++) {
             Cpu cpu = Cpu.start(server);
-            Load.Result result = load.closedLoop(batches, connections, seconds);
+            LoadClient.Result result = load.closedLoop(batches, connections, seconds);
             long drain = drainMillis();
             rates.add(result.eventsPerSecond());
             report.line("batch run %d: %,.0f events/s (%,d events in %.1f s, %d errors, p50 %.1f ms, p99 %.1f ms, "
@@ -165,7 +199,7 @@ final class IngestBench {
             double commitsBefore = server.metric("siyu_log_group_commits_total");
             double appendedBefore = server.metric("siyu_ingest_events_total");
             Cpu cpu = Cpu.start(server);
-            Load.Result result = load.closedLoop(singles, singleConnections, shortSeconds);
+            LoadClient.Result result = load.closedLoop(singles, singleConnections, shortSeconds);
             drainMillis();
             rates.add(result.eventsPerSecond());
             report.line("single run %d: %,.0f events/s (%,d requests in %.1f s, %d errors, p50 %.1f ms, p99 %.1f ms, "
@@ -200,7 +234,7 @@ final class IngestBench {
             var commitsBefore = server.buckets("siyu_log_commit_seconds");
             var writesBefore = server.buckets("siyu_log_write_seconds");
             var requestsBefore = server.buckets("http_server_requests_seconds", "uri=\"/v1/batch\"");
-            Load.Result result = load.openLoop(batches, connections, shortSeconds, rate);
+            LoadClient.Result result = load.openLoop(batches, connections, shortSeconds, rate);
             var acksAfter = server.buckets("siyu_ingest_ack_seconds");
             var commitsAfter = server.buckets("siyu_log_commit_seconds");
             var writesAfter = server.buckets("siyu_log_write_seconds");
@@ -309,6 +343,7 @@ final class IngestBench {
                     (clientSeconds() - client) * 1e6 / events);
         }
 
+        /** The whole bench JVM, every thread it has or had (load threads end with each run): /proc/self/stat. */
         private static double clientSeconds() {
             return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
         }
