@@ -42,6 +42,7 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * What masking and auditing add to {@code GET /api/v1/profiles/{personId}} as an operator calls it:
@@ -68,7 +69,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * figures (the loopback TCP stack's work is shared by both sides as the kernel accounts it).
  *
  * <p>{@code java -cp "$CP" io.siyu.benchmarks.ProfileApiBench [people] [reads per round] [connections] [rounds] [warm-up rounds]};
- * {@code -Dbench.serverOpts="..."} adds JVM options to both servers (e.g. a JFR recording).
+ * {@code -Dbench.serverOpts="..."} adds JVM options to the servers (e.g. a JFR recording, {@code {variant}} in it
+ * replaced by the server's name); {@code -Dbench.otherGuarded=name=classpath} adds a third server, guarded, started
+ * from another build of the application (before/after a change in the same alternating rounds).
  */
 public final class ProfileApiBench {
 
@@ -82,7 +85,7 @@ public final class ProfileApiBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("serve")) {
-            serve(args[1].equals("guarded"), Integer.parseInt(args[2]), Path.of(args[3]));
+            serve(args[1], Integer.parseInt(args[2]), Path.of(args[3]));
         } else {
             drive(args);
         }
@@ -90,7 +93,8 @@ public final class ProfileApiBench {
 
     // ---------------------------------------------------------------- the server processes
 
-    private static void serve(boolean guarded, int people, Path dataDir) throws Exception {
+    private static void serve(String variant, int people, Path dataDir) throws Exception {
+        boolean guarded = !variant.equals("unguarded");
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         List<ApplicationContextInitializer<?>> initializers = guarded ? List.of() : List.of(withoutGuard());
         try (ConfigurableApplicationContext app = InProcessSiyu.startWeb(dataDir, initializers, "server.port=0",
@@ -110,16 +114,20 @@ public final class ProfileApiBench {
             while (engine.lag() > 0) {
                 Thread.sleep(50);
             }
-            System.err.printf("[%s] loaded %,d people in %.1f s%n", guarded ? "guarded" : "unguarded", people,
+            System.err.printf("[%s] loaded %,d people in %.1f s%n", variant, people,
                     (System.nanoTime() - started) / 1e9);
             AuditLog audit = app.getBean(AuditLog.class);
             audit.flush();
+            JdbcClient jdbc = app.getBean(JdbcClient.class);
             out.println("ready " + port + " " + tenant.id().value() + " " + operator + " " + admin + " " + ProcessHandle.current().pid());
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = commands.readLine(); line != null && !line.equals("quit"); line = commands.readLine()) {
                 if (line.equals("flush")) {
                     audit.flush();
                     out.println("flushed");
+                } else if (line.equals("groups")) { // asked after the round's CPU is read: the query is not in the figures
+                    out.println("groups " + jdbc.sql("SELECT count(*) || ' ' || coalesce(sum(reads), 0) FROM audit_read_groups")
+                            .query(String.class).single());
                 }
             }
         }
@@ -200,7 +208,18 @@ public final class ProfileApiBench {
             Map<String, String> tokens, BlockingQueue<String> replies) {
 
         boolean guarded() {
-            return variant.equals("guarded");
+            return !variant.equals("unguarded");
+        }
+
+        /** Audit groups and the reads in them so far: {count, reads}. */
+        long[] groups() throws Exception {
+            process.outputWriter(StandardCharsets.UTF_8).append("groups\n").flush();
+            String reply = replies.poll(60, TimeUnit.SECONDS);
+            if (reply == null || !reply.startsWith("groups ")) {
+                throw new IllegalStateException(variant + " server did not count its audit groups: " + reply);
+            }
+            String[] f = reply.split(" ");
+            return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
         }
 
         void flush() throws Exception {
@@ -214,7 +233,7 @@ public final class ProfileApiBench {
 
     /** One measured round of one server and role: figures per read. */
     private record Round(double readsPerSecond, double p50Micros, double p99Micros, double jvm, double postgres, double[] parts,
-            String load) {
+            double readsPerGroup, String load) {
 
         double server() {
             return jvm + postgres;
@@ -232,12 +251,14 @@ public final class ProfileApiBench {
                 people, reads, connections, rounds, warmUps, loadAverage());
         List<Server> servers = new ArrayList<>();
         try {
-            // one at a time: loading both at once on a shared two-core machine only slows both
-            for (String variant : List.of("unguarded", "guarded")) {
-                servers.add(start(variant, people, work.resolve(variant)));
+            // one at a time: loading them at once on a shared two-core machine only slows each
+            servers.add(start("unguarded", people, work.resolve("unguarded"), System.getProperty("java.class.path")));
+            servers.add(start("guarded", people, work.resolve("guarded"), System.getProperty("java.class.path")));
+            String other = System.getProperty("bench.otherGuarded", "");
+            if (!other.isBlank()) { // name=classpath: a guarded server built from other application code, e.g. before/after a change
+                String name = other.substring(0, other.indexOf('='));
+                servers.add(start(name, people, work.resolve(name), other.substring(other.indexOf('=') + 1)));
             }
-            Server unguarded = servers.get(0);
-            Server guarded = servers.get(1);
             for (Server server : servers) {
                 for (String role : ROLES) {
                     ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -253,14 +274,15 @@ public final class ProfileApiBench {
             }
             Map<String, List<Round>> results = new LinkedHashMap<>();
             for (int round = -warmUps; round < rounds; round++) {
-                List<Server> order = Math.floorMod(round, 2) == 0 ? List.of(unguarded, guarded) : List.of(guarded, unguarded);
+                List<Server> order = new ArrayList<>(servers); // each server first in turn
+                java.util.Collections.rotate(order, Math.floorMod(round, servers.size()));
                 for (String role : ROLES) {
                     for (Server server : order) {
                         Round measured = measure(server, role, people, reads, connections, 1_000L * round + role.hashCode());
                         System.out.printf(Locale.ROOT, "%s %-9s %-8s %7.0f reads/s  p50 %6.2f ms  p99 %6.2f ms  server JVM %7.2f µs  PostgreSQL %6.2f µs"
-                                        + "  total %7.2f µs/read  [%s]  load %s%n", round < 0 ? "warm-up" : "round " + round, server.variant(), role,
+                                        + "  total %7.2f µs/read  [%s]  %.0f reads/audit group  load %s%n", round < 0 ? "warm-up" : "round " + round, server.variant(), role,
                                 measured.readsPerSecond(), measured.p50Micros() / 1e3, measured.p99Micros() / 1e3, measured.jvm(),
-                                measured.postgres(), measured.server(), parts(measured.parts()), measured.load());
+                                measured.postgres(), measured.server(), parts(measured.parts()), measured.readsPerGroup(), measured.load());
                         if (round >= 0) {
                             results.computeIfAbsent(server.variant() + " " + role, k -> new ArrayList<>()).add(measured);
                         }
@@ -270,23 +292,26 @@ public final class ProfileApiBench {
             System.out.printf("# medians of %d rounds, µs of server CPU per read (JVM + PostgreSQL); load now %s%n", rounds, loadAverage());
             for (String role : ROLES) {
                 List<Round> u = results.get("unguarded " + role);
-                List<Round> g = results.get("guarded " + role);
-                for (List<Round> variant : List.of(u, g)) {
-                    System.out.printf(Locale.ROOT, "%-9s %-8s %7.0f reads/s  p50 %6.2f ms  p99 %6.2f ms  JVM %7.2f  PostgreSQL %6.2f  total %7.2f  [%s]%n",
-                            variant == u ? "unguarded" : "guarded", role, median(variant, Round::readsPerSecond),
+                for (Server server : servers) {
+                    List<Round> variant = results.get(server.variant() + " " + role);
+                    System.out.printf(Locale.ROOT, "%-9s %-8s %7.0f reads/s  p50 %6.2f ms  p99 %6.2f ms  JVM %7.2f  PostgreSQL %6.2f  total %7.2f  [%s]  %.0f reads/audit group%n",
+                            server.variant(), role, median(variant, Round::readsPerSecond),
                             median(variant, Round::p50Micros) / 1e3, median(variant, Round::p99Micros) / 1e3,
                             median(variant, Round::jvm), median(variant, Round::postgres), median(variant, Round::server),
-                            parts(medianParts(variant)));
+                            parts(medianParts(variant)), median(variant, Round::readsPerGroup));
                 }
-                double[] paired = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
-                    paired[r] = g.get(r).server() / u.get(r).server() - 1;
+                for (Server server : servers.subList(1, servers.size())) {
+                    List<Round> g = results.get(server.variant() + " " + role);
+                    double[] paired = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        paired[r] = g.get(r).server() / u.get(r).server() - 1;
+                    }
+                    System.out.printf(Locale.ROOT, "%s, %s: guard adds %+.1f %% server CPU per read (ratio of medians: JVM %+.1f %%, PostgreSQL %+.2f µs);"
+                                    + " per-round pairs %s, median %+.1f %%%n", role, server.variant(),
+                            100 * (median(g, Round::server) / median(u, Round::server) - 1),
+                            100 * (median(g, Round::jvm) / median(u, Round::jvm) - 1), median(g, Round::postgres) - median(u, Round::postgres),
+                            Arrays.stream(paired).mapToObj(x -> "%+.1f".formatted(100 * x)).toList(), 100 * InProcessSiyu.median(paired));
                 }
-                System.out.printf(Locale.ROOT, "%s: guard adds %+.1f %% server CPU per read (ratio of medians: JVM %+.1f %%, PostgreSQL %+.2f µs);"
-                                + " per-round pairs %s, median %+.1f %%%n", role,
-                        100 * (median(g, Round::server) / median(u, Round::server) - 1),
-                        100 * (median(g, Round::jvm) / median(u, Round::jvm) - 1), median(g, Round::postgres) - median(u, Round::postgres),
-                        Arrays.stream(paired).mapToObj(x -> "%+.1f".formatted(100 * x)).toList(), 100 * InProcessSiyu.median(paired));
             }
         } finally {
             for (Server server : servers) {
@@ -304,21 +329,21 @@ public final class ProfileApiBench {
         }
     }
 
-    private static Server start(String variant, int people, Path dataDir) throws Exception {
+    private static Server start(String variant, int people, Path dataDir, String classpath) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx2g",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
         String extra = System.getProperty("bench.serverOpts", "").replace("{variant}", variant);
         if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ProfileApiBench.class.getName(), "serve", variant,
+        command.addAll(List.of("-cp", classpath, ProfileApiBench.class.getName(), "serve", variant,
                 Integer.toString(people), dataDir.toAbsolutePath().toString()));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BlockingQueue<String> replies = new LinkedBlockingQueue<>();
         Thread.ofPlatform().daemon().name(variant + "-stdout").start(() -> {
             try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.startsWith("ready ") || line.equals("flushed")) {
+                    if (line.startsWith("ready ") || line.equals("flushed") || line.startsWith("groups ")) {
                         replies.add(line);
                     } else {
                         System.err.println("[" + variant + "] " + line);
@@ -365,6 +390,7 @@ public final class ProfileApiBench {
             requests[p] = request(server, role, p);
         }
         Predicate<String> check = expected(server.guarded(), role);
+        long[] groups0 = server.groups();
         String load0 = loadAverage();
         long[] cpu0 = jvmCpuTicks(server.pid());
         long pg0 = postgresTicks(server.dataDir());
@@ -404,13 +430,15 @@ public final class ProfileApiBench {
         server.flush();
         long[] cpu1 = jvmCpuTicks(server.pid());
         long pg1 = postgresTicks(server.dataDir());
+        long[] groups1 = server.groups();
         Arrays.sort(latencies);
         double[] parts = new double[PARTS.length];
         for (int k = 0; k < parts.length; k++) {
             parts[k] = (cpu1[k + 1] - cpu0[k + 1]) * 10_000.0 / reads; // ticks of 10 ms → µs per read
         }
         return new Round(reads * 1e9 / wall, latencies[reads / 2] / 1e3, latencies[(int) (reads * 0.99)] / 1e3,
-                (cpu1[0] - cpu0[0]) * 10_000.0 / reads, (pg1 - pg0) * 10_000.0 / reads, parts, load0 + " → " + loadAverage());
+                (cpu1[0] - cpu0[0]) * 10_000.0 / reads, (pg1 - pg0) * 10_000.0 / reads, parts,
+                groups1[0] == groups0[0] ? 0 : (groups1[1] - groups0[1]) / (double) (groups1[0] - groups0[0]), load0 + " → " + loadAverage());
     }
 
     /**
