@@ -49,7 +49,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * bearer token, Tomcat, the controller, {@code ProfileReadGuard} (erasure check, the read's audit
  * entry, masks), JSON, over keep-alive HTTP connections.
  *
- * <p>Two server processes, each the whole application with its web server on a free port and its
+ * <p>Two server processes (three with {@code bench.otherGuarded}), each the whole application with its web server on a free port and its
  * own embedded PostgreSQL, loaded alike through {@code /v1/batch} (people with a name, a phone, an
  * e-mail sealed by ingestion, a city and three tracked events): the <em>guarded</em> one as shipped,
  * the <em>unguarded</em> one with the {@code profileReadGuard} bean definition removed before the
