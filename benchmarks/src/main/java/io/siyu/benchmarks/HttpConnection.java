@@ -1,5 +1,6 @@
 package io.siyu.benchmarks;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP/1.1 keep-alive connection over a plain socket, for a load client that must not be
@@ -24,6 +26,7 @@ final class HttpConnection implements Closeable {
     private int pos;
     private int limit;
     private long reconnects;
+    private @Nullable ByteArrayOutputStream body;
 
     HttpConnection(InetSocketAddress address) {
         this.address = address;
@@ -31,6 +34,15 @@ final class HttpConnection implements Closeable {
 
     /** Sends one request and reads its response; returns the status code. */
     int exchange(byte[] request) throws IOException {
+        return exchange(request, null);
+    }
+
+    /**
+     * Sends one request and reads its response into {@code body} (when given: the body's bytes,
+     * de-chunked, appended), for a client that checks what it was answered; returns the status code.
+     */
+    int exchange(byte[] request, @Nullable ByteArrayOutputStream body) throws IOException {
+        this.body = body;
         if (socket == null) {
             open();
         }
@@ -133,6 +145,9 @@ final class HttpConnection implements Closeable {
                 fill();
             }
             int step = (int) Math.min(n, limit - pos);
+            if (body != null) {
+                body.write(buffer, pos, step);
+            }
             pos += step;
             n -= step;
         }

@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The whole application in the bench process, without its web server, on a fresh embedded
+ * The whole application in the bench process, without its web server (or with it: {@link #startWeb}), on a fresh embedded
  * PostgreSQL (fsync and synchronous commit on, as in production): the benches call the real
  * beans, so what they time includes the real database writes.
  */
@@ -20,6 +22,22 @@ public final class InProcessSiyu {
     private InProcessSiyu() {}
 
     public static ConfigurableApplicationContext start(Path dataDir, String... properties) throws IOException {
+        return start(dataDir, WebApplicationType.NONE, List.of(), properties);
+    }
+
+    /**
+     * The same with its web server ({@code server.port=0} picks a free port; read it from the
+     * returned context's web server), and with {@code initializers} applied to the context before
+     * it is refreshed, which is how a bench changes what the application wires without a switch in
+     * the application.
+     */
+    public static ConfigurableApplicationContext startWeb(Path dataDir, List<ApplicationContextInitializer<?>> initializers,
+            String... properties) throws IOException {
+        return start(dataDir, WebApplicationType.SERVLET, initializers, properties);
+    }
+
+    private static ConfigurableApplicationContext start(Path dataDir, WebApplicationType web,
+            List<ApplicationContextInitializer<?>> initializers, String... properties) throws IOException {
         if (Files.exists(dataDir)) {
             try (Stream<Path> files = Files.walk(dataDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -28,7 +46,8 @@ public final class InProcessSiyu {
         // as arguments, since defaults would lose to application.yml
         String[] all = Stream.concat(Stream.of("siyu.data-dir=" + dataDir.toAbsolutePath(), "siyu.admin-token=bench",
                 "logging.level.root=warn"), Stream.of(properties)).map(p -> "--" + p).toArray(String[]::new);
-        return new SpringApplicationBuilder(SiyuApplication.class).web(WebApplicationType.NONE).run(all);
+        return new SpringApplicationBuilder(SiyuApplication.class).web(web)
+                .initializers(initializers.toArray(ApplicationContextInitializer[]::new)).run(all);
     }
 
     /**
