@@ -4,10 +4,15 @@ import io.siyu.platform.TenantId;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
-/** The people erased on request; kept in memory too, since every profile read asks. */
-@Repository
+/**
+ * The people erased on request; kept in memory too, since every profile read asks. A plain
+ * component, not a {@code @Repository}: the exception-translation proxy that would bring wrapped
+ * {@link #isErased} in an interceptor chain on every read (JdbcClient already throws Spring's
+ * {@code DataAccessException}s).
+ */
+@Component
 class Erasures {
 
     private final JdbcClient jdbc;

@@ -61,7 +61,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * servers, the order flipping every round, for an operator token (masked) and a tenant-admin token
  * (sealed traits opened); each guarded round ends only when the server's audit writer has made its
  * entries durable ({@code AuditLog.flush}, asked for over the child's stdin; the unguarded server
- * gets the same call), so their cost is inside the round.
+ * gets the same call), so their cost is inside the round. Each server runs a full collection once it
+ * has loaded (before the rounds), so the loaded state is in the old generation as in a server that
+ * has been up a while, and the rounds' young collections pay for garbage, not for copying it.
  *
  * <p>CPU per read is the server's own: its JVM from {@code /proc/<pid>/stat} (utime + stime, all
  * threads; split by thread name from {@code /proc/<pid>/task}) and its PostgreSQL (postmaster, live
@@ -118,6 +120,10 @@ public final class ProfileApiBench {
                     (System.nanoTime() - started) / 1e9);
             AuditLog audit = app.getBean(AuditLog.class);
             audit.flush();
+            // The loaded state goes to the old generation now, as in a server that has been up a while;
+            // otherwise the first young collections of the rounds copy it between survivor spaces
+            // (hundreds of ms of GC CPU each), and whichever server collects in a round looks dearer.
+            System.gc();
             JdbcClient jdbc = app.getBean(JdbcClient.class);
             out.println("ready " + port + " " + tenant.id().value() + " " + operator + " " + admin + " " + ProcessHandle.current().pid());
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
