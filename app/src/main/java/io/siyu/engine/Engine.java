@@ -846,9 +846,10 @@ public final class Engine implements AutoCloseable {
 
         /**
          * Snapshots every tenant of this partition, then the marker that lets replay skip to here.
-         * The partition serialises its tenants in memory between two events, a consistent copy at
-         * {@link #appliedSeq}, and goes on applying; the snapshot writer writes and fsyncs the
-         * tenant files and then the marker, in the order the snapshots were captured.
+         * The partition takes a consistent copy of its tenants at {@link #appliedSeq} between two
+         * events ({@link TenantState#capture}) and goes on applying; the snapshot writer serialises
+         * the copies, writes and fsyncs the tenant files and then the marker, in the order the
+         * snapshots were captured.
          *
          * @return completes once the files and the marker are durable; never exceptionally (a
          *     failed snapshot is logged: the log still has everything)
@@ -856,13 +857,10 @@ public final class Engine implements AutoCloseable {
         CompletableFuture<Void> snapshotAll() {
             long started = System.nanoTime();
             long covered = appliedSeq;
-            List<SnapshotImage> images = new ArrayList<>(tenants.size());
-            long bytes = 0;
+            List<TenantState.Capture> captures = new ArrayList<>(tenants.size());
             try {
                 for (TenantState state : tenants.values()) {
-                    SnapshotImage image = SnapshotImage.of(state);
-                    images.add(image);
-                    bytes += image.size();
+                    captures.add(state.capture());
                 }
             } catch (IOException | RuntimeException e) {
                 log.error("Snapshot of partition {} failed; the log still has everything", id, e);
@@ -870,17 +868,19 @@ public final class Engine implements AutoCloseable {
             }
             appliedSinceSnapshot = 0;
             long captured = System.nanoTime();
-            long size = bytes;
             CompletableFuture<Void> written = new CompletableFuture<>();
             try {
                 snapshotWriter.execute(() -> {
                     try {
-                        for (SnapshotImage image : images) {
+                        long bytes = 0;
+                        for (TenantState.Capture capture : captures) {
+                            SnapshotImage image = SnapshotImage.of(capture);
                             snapshots.write(image);
+                            bytes += image.size();
                         }
                         snapshots.writeMarker(id, partitions.length, covered);
                         log.info("Snapshot of partition {} at seq {}: {} bytes, partition paused {} ms to capture it, written in {} ms",
-                                id, covered, size, (captured - started) / 1_000_000, (System.nanoTime() - captured) / 1_000_000);
+                                id, covered, bytes, (captured - started) / 1_000_000, (System.nanoTime() - captured) / 1_000_000);
                     } catch (IOException | RuntimeException e) {
                         log.error("Snapshot of partition {} failed; the log still has everything", id, e);
                     } finally {

@@ -87,6 +87,21 @@ final class MessageIdWindow {
         return h;
     }
 
+    /** A copy to write later from another thread while this window goes on taking ids (about 16 bytes per id held). */
+    MessageIdWindow copy() {
+        MessageIdWindow copy = new MessageIdWindow();
+        System.arraycopy(days, 0, copy.days, 0, DAYS);
+        for (int i = 0; i < DAYS; i++) {
+            if (sets[i] != null) {
+                LongSet set = new LongSet();
+                set.slots = sets[i].slots.clone();
+                set.size = sets[i].size;
+                copy.sets[i] = set;
+            }
+        }
+        return copy;
+    }
+
     void write(DataOutput out) throws IOException {
         for (int i = 0; i < DAYS; i++) {
             out.writeLong(days[i]);

@@ -34,8 +34,13 @@ final class SnapshotImage extends OutputStream implements DataOutput {
 
     /** Serialises the state now, on the calling (owning) thread. */
     static SnapshotImage of(TenantState state) throws IOException {
-        SnapshotImage image = new SnapshotImage(state.tenant());
-        state.write(image);
+        return of(state.capture());
+    }
+
+    /** Serialises a captured state; any thread. */
+    static SnapshotImage of(TenantState.Capture capture) throws IOException {
+        SnapshotImage image = new SnapshotImage(capture.tenant());
+        capture.writeTo(image);
         return image;
     }
 
@@ -50,6 +55,14 @@ final class SnapshotImage extends OutputStream implements DataOutput {
 
     /** Writes the bytes, in order, to {@code out}. */
     void writeTo(OutputStream out) throws IOException {
+        for (byte[] c : full) {
+            out.write(c);
+        }
+        out.write(chunk, 0, position);
+    }
+
+    /** Writes the bytes, in order, into another snapshot being written. */
+    void copyTo(DataOutput out) throws IOException {
         for (byte[] c : full) {
             out.write(c);
         }

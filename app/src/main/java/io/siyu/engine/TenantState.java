@@ -337,38 +337,69 @@ public final class TenantState {
     private static final int SNAPSHOT_MAGIC = 0x5359_5531; // "SYU1"
 
     void write(DataOutput out) throws IOException {
-        out.writeInt(SNAPSHOT_MAGIC);
-        out.writeInt(tenant);
-        out.writeLong(lastAppliedSeq);
-        out.writeLong(applied);
-        out.writeLong(duplicates);
-        events.write(out);
-        categories.write(out);
-        channels.write(out);
-        graph.write(out);
+        capture().writeTo(out);
+    }
+
+    /**
+     * Takes what a snapshot of this state needs, on the owning thread between two events: a
+     * consistent copy at {@link #lastAppliedSeq()} that {@link Capture#writeTo} can write on another
+     * thread while this state goes on applying events. What can be copied cheaply is copied (the
+     * identity graph's slots, the message-id sets, the merges); what cannot (profiles and the
+     * extensions' state, which change in place) is serialised now, and that is what the partition
+     * pauses for.
+     */
+    Capture capture() throws IOException {
+        SnapshotImage dictionaries = new SnapshotImage(tenant);
+        events.write(dictionaries);
+        categories.write(dictionaries);
+        channels.write(dictionaries);
+        SnapshotImage people = new SnapshotImage(tenant);
         int n = graph.size();
         for (int p = 0; p < n; p++) {
             Profile profile = profile(p);
-            out.writeBoolean(profile != null);
+            people.writeBoolean(profile != null);
             if (profile != null) {
-                profile.write(out);
+                profile.write(people);
             }
         }
-        messageIds.write(out);
-        out.writeInt(merges.size());
-        for (MergeRecord m : merges) {
-            out.writeLong(m.seq());
-            out.writeInt(m.from());
-            out.writeInt(m.into());
-            out.writeUTF(m.via());
-        }
-        out.writeInt(parts.size());
+        Map<String, SnapshotImage> sections = new LinkedHashMap<>();
         for (var entry : parts.entrySet()) {
-            java.io.ByteArrayOutputStream section = new java.io.ByteArrayOutputStream();
-            entry.getValue().write(new java.io.DataOutputStream(section));
-            out.writeUTF(entry.getKey());
-            out.writeInt(section.size());
-            section.writeTo((java.io.OutputStream) out);
+            SnapshotImage section = new SnapshotImage(tenant);
+            entry.getValue().write(section);
+            sections.put(entry.getKey(), section);
+        }
+        return new Capture(tenant, lastAppliedSeq, applied, duplicates, dictionaries, graph.freeze(), people,
+                messageIds.copy(), List.copyOf(merges), sections);
+    }
+
+    /** A tenant's state as {@link #capture()} took it; the one definition of the snapshot format, which {@link #read} reads. */
+    record Capture(int tenant, long lastAppliedSeq, long applied, long duplicates, SnapshotImage dictionaries,
+            IdentityGraph.Frozen graph, SnapshotImage profiles, MessageIdWindow messageIds, List<MergeRecord> merges,
+            Map<String, SnapshotImage> parts) {
+
+        void writeTo(DataOutput out) throws IOException {
+            out.writeInt(SNAPSHOT_MAGIC);
+            out.writeInt(tenant);
+            out.writeLong(lastAppliedSeq);
+            out.writeLong(applied);
+            out.writeLong(duplicates);
+            dictionaries.copyTo(out);
+            graph.write(out);
+            profiles.copyTo(out);
+            messageIds.write(out);
+            out.writeInt(merges.size());
+            for (MergeRecord m : merges) {
+                out.writeLong(m.seq());
+                out.writeInt(m.from());
+                out.writeInt(m.into());
+                out.writeUTF(m.via());
+            }
+            out.writeInt(parts.size());
+            for (var entry : parts.entrySet()) {
+                out.writeUTF(entry.getKey());
+                out.writeInt(Math.toIntExact(entry.getValue().size()));
+                entry.getValue().copyTo(out);
+            }
         }
     }
 

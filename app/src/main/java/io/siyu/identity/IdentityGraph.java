@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -264,23 +265,52 @@ public final class IdentityGraph {
 
     /** Writes the graph for a snapshot; {@link #read} restores it. */
     public void write(DataOutput out) throws IOException {
-        out.writeInt(size);
-        for (int p = 0; p < size; p++) {
-            out.writeInt(mergedInto[p]);
-            Identifier[] ids = identifiers[p];
-            out.writeShort(ids.length);
-            for (Identifier id : ids) {
-                out.writeByte(id.type().ordinal());
-                out.writeUTF(id.value());
-            }
+        freeze().write(out);
+    }
+
+    /**
+     * The graph as it is now, for a snapshot written later on another thread while this one goes
+     * on changing. Cheap: a person's identifiers are never changed in place (linking and merging
+     * put a new array in the slot) and identifiers are immutable, so copying the two arrays of
+     * slots, plus the operators' few rulings, is a consistent copy.
+     */
+    public Frozen freeze() {
+        Map<Identifier, Map<Identifier, Long>> rulings = new LinkedHashMap<>();
+        distinct.forEach((id, others) -> rulings.put(id, new LinkedHashMap<>(others)));
+        return new Frozen(Arrays.copyOf(identifiers, size), Arrays.copyOf(mergedInto, size), rulings);
+    }
+
+    /** A copy of the graph at one moment; see {@link #freeze()}. Safe to write from any thread. */
+    public static final class Frozen {
+        private final Identifier[][] identifiers;
+        private final int[] mergedInto;
+        private final Map<Identifier, Map<Identifier, Long>> distinct;
+
+        private Frozen(Identifier[][] identifiers, int[] mergedInto, Map<Identifier, Map<Identifier, Long>> distinct) {
+            this.identifiers = identifiers;
+            this.mergedInto = mergedInto;
+            this.distinct = distinct;
         }
-        out.writeInt(distinct.size());
-        for (var entry : distinct.entrySet()) {
-            writeIdentifier(out, entry.getKey());
-            out.writeInt(entry.getValue().size());
-            for (var other : entry.getValue().entrySet()) {
-                writeIdentifier(out, other.getKey());
-                out.writeLong(other.getValue());
+
+        /** Writes the graph for a snapshot; {@link IdentityGraph#read} restores it. */
+        public void write(DataOutput out) throws IOException {
+            out.writeInt(identifiers.length);
+            for (int p = 0; p < identifiers.length; p++) {
+                out.writeInt(mergedInto[p]);
+                Identifier[] ids = identifiers[p];
+                out.writeShort(ids.length);
+                for (Identifier id : ids) {
+                    writeIdentifier(out, id);
+                }
+            }
+            out.writeInt(distinct.size());
+            for (var entry : distinct.entrySet()) {
+                writeIdentifier(out, entry.getKey());
+                out.writeInt(entry.getValue().size());
+                for (var other : entry.getValue().entrySet()) {
+                    writeIdentifier(out, other.getKey());
+                    out.writeLong(other.getValue());
+                }
             }
         }
     }
