@@ -93,10 +93,7 @@ final class MessageIdWindow {
         System.arraycopy(days, 0, copy.days, 0, DAYS);
         for (int i = 0; i < DAYS; i++) {
             if (sets[i] != null) {
-                LongSet set = new LongSet();
-                set.slots = sets[i].slots.clone();
-                set.size = sets[i].size;
-                copy.sets[i] = set;
+                copy.sets[i] = sets[i].copy();
             }
         }
         return copy;
@@ -137,6 +134,13 @@ final class MessageIdWindow {
     private static final class LongSet {
         long[] slots = new long[1 << 10];
         int size;
+
+        LongSet copy() {
+            LongSet copy = new LongSet();
+            copy.slots = slots.clone();
+            copy.size = size;
+            return copy;
+        }
 
         boolean contains(long v) {
             long key = v == 0 ? 1 : v;

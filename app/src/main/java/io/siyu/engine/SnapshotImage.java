@@ -53,16 +53,8 @@ final class SnapshotImage extends OutputStream implements DataOutput {
         return size;
     }
 
-    /** Writes the bytes, in order, to {@code out}. */
-    void writeTo(OutputStream out) throws IOException {
-        for (byte[] c : full) {
-            out.write(c);
-        }
-        out.write(chunk, 0, position);
-    }
-
-    /** Writes the bytes, in order, into another snapshot being written. */
-    void copyTo(DataOutput out) throws IOException {
+    /** Writes the bytes, in order, to {@code out}: a file, or another snapshot being written. */
+    void writeTo(DataOutput out) throws IOException {
         for (byte[] c : full) {
             out.write(c);
         }

@@ -42,7 +42,7 @@ public final class SnapshotStore {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             BufferedOutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
-            image.writeTo(out);
+            image.writeTo(new java.io.DataOutputStream(out));
             out.flush();
             channel.force(true);
         }

@@ -383,9 +383,9 @@ public final class TenantState {
             out.writeLong(lastAppliedSeq);
             out.writeLong(applied);
             out.writeLong(duplicates);
-            dictionaries.copyTo(out);
+            dictionaries.writeTo(out);
             graph.write(out);
-            profiles.copyTo(out);
+            profiles.writeTo(out);
             messageIds.write(out);
             out.writeInt(merges.size());
             for (MergeRecord m : merges) {
@@ -398,7 +398,7 @@ public final class TenantState {
             for (var entry : parts.entrySet()) {
                 out.writeUTF(entry.getKey());
                 out.writeInt(Math.toIntExact(entry.getValue().size()));
-                entry.getValue().copyTo(out);
+                entry.getValue().writeTo(out);
             }
         }
     }

@@ -101,7 +101,7 @@ class SnapshotCaptureTest {
 
     private static byte[] bytes(TenantState.Capture capture) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        SnapshotImage.of(capture).writeTo(bytes);
+        SnapshotImage.of(capture).writeTo(new DataOutputStream(bytes));
         return bytes.toByteArray();
     }
 

@@ -63,7 +63,7 @@ class SnapshotImageTest {
             SnapshotImage image = new SnapshotImage(7);
             writeMix(seed, image);
             ByteArrayOutputStream actual = new ByteArrayOutputStream();
-            image.writeTo(actual);
+            image.writeTo(new DataOutputStream(actual));
             assertThat(image.size()).isEqualTo(expected.size()).isGreaterThan(1L << 23); // several chunks of up to 4 MB
             assertThat(actual.toByteArray()).isEqualTo(expected.toByteArray());
         }
@@ -84,7 +84,7 @@ class SnapshotImageTest {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         state.write(new DataOutputStream(expected));
         ByteArrayOutputStream actual = new ByteArrayOutputStream();
-        SnapshotImage.of(state).writeTo(actual);
+        SnapshotImage.of(state).writeTo(new DataOutputStream(actual));
         assertThat(actual.toByteArray()).isEqualTo(expected.toByteArray());
         TenantState read = TenantState.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(actual.toByteArray())),
                 java.util.List.of());
